@@ -1,0 +1,109 @@
+"""Forms of the editors' admin."""
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, ArticleSlugRedirect, Company
+
+
+class CompanyAutocomplete(AutocompleteSelectMultiple):
+    """The admin's select2 autocomplete of existing companies, which also accepts new names.
+
+    ``data-tags`` switches select2 to "tags" mode: a name that matches nothing is submitted
+    as typed, and ``CompanyChoiceField`` creates the company when the article is saved.
+    """
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
+        attrs["data-tags"] = "true"
+        attrs["data-token-separators"] = '[","]'
+        return attrs
+
+    def optgroups(self, name, value, attr=None):
+        # Existing companies arrive as primary keys, new ones as names: render both selected.
+        known = [v for v in value if str(v).isdigit()]
+        typed = [v for v in value if v and not str(v).isdigit()]
+        groups = super().optgroups(name, known, attr)
+        options = groups[0][1]
+        for label in typed:
+            options.append(self.create_option(name, label, label, True, len(options)))
+        return groups
+
+
+class CompanyChoiceField(forms.ModelMultipleChoiceField):
+    """Companies picked by primary key, or typed by name (matched ignoring case, then aliases).
+
+    Cleans to a list of ``Company`` objects and new names (strings), the mix django-taggit's
+    ``set()`` takes: new names become companies when the article is saved.
+    """
+
+    max_name_length = 100
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(queryset=Company.objects.all(), **kwargs)
+
+    def prepare_value(self, value):
+        if value is None:
+            return []
+        if isinstance(value, str | int | Company):
+            value = [value]
+        return [str(v.pk) if isinstance(v, Company) else str(v) for v in value]
+
+    def clean(self, value):
+        if isinstance(value, str):
+            value = [value]
+        values = [str(v).strip() for v in (value or []) if str(v).strip()]
+        by_pk = Company.objects.in_bulk([int(v) for v in values if v.isdigit()])
+        result, seen = [], set()
+        for raw in values:
+            if "\x00" in raw:
+                raise ValidationError(_("Nom d'entreprise invalide."), code="invalid")
+            company = by_pk.get(int(raw)) if raw.isdigit() else None
+            if company is None:
+                if len(raw) > self.max_name_length:
+                    raise ValidationError(
+                        _("Un nom d'entreprise ne dépasse pas %(max)d caractères."),
+                        code="max_length",
+                        params={"max": self.max_name_length},
+                    )
+                company = Company.objects.filter(Q(name__iexact=raw) | Q(aliases__name__iexact=raw)).distinct().first()
+            key = company.pk if company else raw.lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            result.append(company or raw)
+        return result
+
+    def has_changed(self, initial, data):
+        return sorted(self.prepare_value(initial)) != sorted(str(v) for v in (data or []))
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = ["title", "slug", "standfirst", "byline", "status", "published_at", "companies"]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        # An old address of another article must keep leading there: never reuse it.
+        taken = ArticleSlugRedirect.objects.filter(old_slug=slug)
+        if self.instance.pk:
+            taken = taken.exclude(article=self.instance)
+        if taken.exists():
+            raise ValidationError(
+                _("Cette adresse a appartenu à un autre article et redirige vers lui : choisissez-en une autre.")
+            )
+        return slug
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get("published_at"):
+            # Publishing without a date means "now"; the admin fills it rather than refusing.
+            cleaned["published_at"] = timezone.now()
+            self.instance.published_at = cleaned["published_at"]
+        return cleaned

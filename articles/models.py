@@ -1,0 +1,464 @@
+"""The archive's data: companies (the tag pool), articles, their sections and related reading.
+
+What readers may see is decided in exactly one place, ``ArticleQuerySet.published()``.
+Writes that touch several models (publishing, slug changes, merges) live in
+``articles.services``; the models only hold data, constraints and small derived values.
+"""
+
+from urllib.parse import urlsplit
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+# Link URLs are checked on the server: only the web's two schemes, whatever the widget allowed.
+validate_http_url = URLValidator(
+    schemes=["http", "https"], message=_("Saisissez une adresse web commençant par http:// ou https://.")
+)
+
+
+class HttpURLFormField(forms.URLField):
+    default_validators = [validate_http_url]
+    default_error_messages = {"invalid": validate_http_url.message}
+
+
+class HttpURLField(models.URLField):
+    """An http(s)-only URL field; its form takes an address typed without a scheme as https."""
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        kwargs.setdefault("form_class", HttpURLFormField)
+        return super().formfield(**kwargs)
+
+
+def unique_slug(base: str, taken, max_length: int = 200, fallback: str = "article") -> str:
+    """Return an ASCII slug built from ``base`` for which ``taken(slug)`` is false.
+
+    "Inflection AI" gives "inflection-ai"; a clash gets "-2", "-3"... appended.
+    """
+    slug = slugify(base)[:max_length].strip("-") or fallback
+    candidate, suffix = slug, 2
+    while taken(candidate):
+        tail = f"-{suffix}"
+        candidate = f"{slug[: max_length - len(tail)]}{tail}"
+        suffix += 1
+    return candidate
+
+
+class Company(TagBase):
+    """A company the newsroom writes about; the pool of tags articles carry.
+
+    A custom django-taggit tag model, so companies are not mixed with generic tags.
+    ``name`` and ``slug`` come from TagBase (both unique); names are also unique ignoring case.
+    """
+
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Quelques lignes de présentation, ex. « Éditeur de Windows et d'Office, basé à Redmond. »"),
+    )
+    website = HttpURLField(
+        _("site web"),
+        blank=True,
+        validators=[validate_http_url],
+        help_text=_("Adresse du site officiel, ex. https://www.microsoft.com"),
+    )
+
+    class Meta:
+        verbose_name = _("entreprise")
+        verbose_name_plural = _("entreprises")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="company_name_unique_ci"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def slugify(self, tag, i=None):
+        # ASCII slugs only (TagBase would keep accents when TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING
+        # is off): "Société Générale" gives "societe-generale".
+        slug = slugify(tag) or "entreprise"
+        return f"{slug}-{i}" if i is not None else slug
+
+    def get_absolute_url(self):
+        return reverse("articles:company_detail", kwargs={"slug": self.slug})
+
+
+class CompanyAlias(models.Model):
+    """Another name writers use for a company: "Redmond" or "l'éditeur de Windows" for Microsoft."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("entreprise"))
+    name = models.CharField(
+        _("alias"),
+        max_length=100,
+        help_text=_("Autre nom employé par la rédaction, ex. « Redmond » ou « l'éditeur de Windows »."),
+    )
+
+    class Meta:
+        verbose_name = _("alias")
+        verbose_name_plural = _("alias")
+        ordering = ["company", "name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="companyalias_name_unique_ci"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CompanySlugRedirect(models.Model):
+    """An old company address that still answers: left by a rename or a merge."""
+
+    old_slug = models.SlugField(_("ancien slug"), max_length=100, unique=True)
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="slug_redirects", verbose_name=_("entreprise")
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ancienne adresse d'entreprise")
+        verbose_name_plural = _("anciennes adresses d'entreprises")
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.company.slug}"
+
+
+class TaggedCompany(TaggedItemBase):
+    """The link between an article and one of the companies it is about."""
+
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_companies", verbose_name=_("article")
+    )
+    tag = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="tagged_articles", verbose_name=_("entreprise")
+    )
+
+    class Meta:
+        verbose_name = _("entreprise citée")
+        verbose_name_plural = _("entreprises citées")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="taggedcompany_unique_pair"),
+        ]
+
+    def __str__(self):
+        return f"{self.content_object_id} – {self.tag}"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles readers may see: published, and due (a future date means scheduled).
+
+        The only definition of "public" in the project; views, feeds, sitemaps and search call
+        it. Being evaluated at query time, a scheduled article goes live with no job to run.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """What ``user`` may open at an article's address: staff also preview drafts."""
+        if user is not None and user.is_active and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def with_cards(self):
+        """Everything an article list shows, fetched in a constant number of queries."""
+        return self.prefetch_related("companies")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        PUBLISHED = "published", _("Publié")
+
+    title = models.CharField(
+        _("titre"), max_length=255, help_text=_("Ex. « OpenAI et Microsoft revoient leur accord »")
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_(
+            "Partie de l'adresse de l'article, ex. « openai-microsoft-accord ». Si vous la "
+            "changez, l'ancienne adresse redirige vers la nouvelle."
+        ),
+    )
+    standfirst = models.TextField(
+        _("chapô"), blank=True, help_text=_("Le paragraphe d'accroche affiché sous le titre.")
+    )
+    byline = models.CharField(_("signature"), max_length=200, blank=True, help_text=_("Ex. « Claire Dubois »"))
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        _("date de publication"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Une date future programme l'article : il devient public à cette heure-là, sans autre "
+            "action. Vide pour un brouillon ; remplie automatiquement à la publication."
+        ),
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Incrémentée à chaque enregistrement, pour refuser les modifications concurrentes."),
+    )
+
+    companies = TaggableManager(
+        through=TaggedCompany,
+        blank=True,
+        verbose_name=_("entreprises"),
+        help_text=_("Les entreprises dont parle l'article, ex. Microsoft, OpenAI."),
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        permissions = [("publish_article", _("Peut publier, dépublier et programmer des articles"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="article_published_has_date",
+                violation_error_message=_("Un article publié doit avoir une date de publication."),
+            ),
+            models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="article_status_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pubdate_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:article_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        """Whether readers can see this article now (the in-memory twin of ``published()``)."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+
+class ArticleSlugRedirect(models.Model):
+    """A slug an article used to have; its old address answers 301 to the current one."""
+
+    old_slug = models.SlugField(_("ancien slug"), max_length=200, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="slug_redirects", verbose_name=_("article")
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ancienne adresse d'article")
+        verbose_name_plural = _("anciennes adresses d'articles")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
+
+
+class Section(models.Model):
+    """A part of an article, under its own heading (the opening section usually has none)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections", verbose_name=_("article"))
+    position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Ordre dans l'article : 1, 2, 3…"))
+    heading = models.CharField(
+        _("intertitre"),
+        max_length=255,
+        blank=True,
+        help_text=_("Ex. « Copilot impacté ? ». Vide pour la section d'ouverture."),
+    )
+    anchor = models.SlugField(
+        _("ancre"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Identifiant stable de la section dans l'adresse (#copilot-impacte), créé à partir "
+            "de l'intertitre et conservé ensuite."
+        ),
+    )
+    body = models.TextField(_("texte"), blank=True, help_text=_("Un paragraphe par ligne."))
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["article", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="section_unique_position"),
+            models.UniqueConstraint(
+                fields=["article", "anchor"],
+                condition=~Q(anchor=""),
+                name="section_unique_anchor",
+            ),
+        ]
+
+    def __str__(self):
+        return self.heading or str(_("Ouverture"))
+
+    def save(self, *args, **kwargs):
+        # The anchor is made once, from the first heading, and never follows later edits of the
+        # heading: links to "#copilot-impacte" shared by readers keep working.
+        if self.heading and not self.anchor:
+            others = Section.objects.filter(article_id=self.article_id).exclude(pk=self.pk)
+            self.anchor = unique_slug(
+                self.heading,
+                lambda a: others.filter(anchor=a).exists(),
+                max_length=100,
+                fallback="section",
+            )
+        super().save(*args, **kwargs)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [line.strip() for line in self.body.splitlines() if line.strip()]
+
+
+class RelatedLink(models.Model):
+    """One item of an article's "Pour aller plus loin" list.
+
+    Internal (``target``: follows the article through retitling and slug changes), external
+    (``url``, http or https only) or, while an editor completes it, neither: an unfinished link
+    that is flagged in the admin and never shown to readers.
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_links", verbose_name=_("article")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(
+        _("titre"),
+        max_length=255,
+        blank=True,
+        help_text=_("Ex. « Microsoft recrute l'équipe d'Inflection AI ». Vide : le titre de l'article lié."),
+    )
+    target = models.ForeignKey(
+        Article,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inbound_links",
+        verbose_name=_("article de l'archive"),
+        help_text=_("Lien interne : il suit l'article même si son titre ou son adresse change."),
+    )
+    url = HttpURLField(
+        _("adresse externe"),
+        max_length=500,
+        blank=True,
+        validators=[validate_http_url],
+        help_text=_("Lien externe, ex. https://openai.com/blog"),
+    )
+
+    class Meta:
+        verbose_name = _("lien « Pour aller plus loin »")
+        verbose_name_plural = _("liens « Pour aller plus loin »")
+        ordering = ["article", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="relatedlink_unique_position"),
+            models.CheckConstraint(
+                condition=Q(target__isnull=True) | Q(url=""),
+                name="relatedlink_internal_or_external",
+                violation_error_message=_("Un lien est interne ou externe, pas les deux."),
+            ),
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="relatedlink_url_http_only",
+                violation_error_message=_("Seules les adresses http:// et https:// sont acceptées."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target__isnull=True) | ~Q(target=F("article")),
+                name="relatedlink_not_self",
+                violation_error_message=_("Un article ne peut pas renvoyer vers lui-même."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(title="") | Q(target__isnull=False) | ~Q(url=""),
+                name="relatedlink_not_empty",
+                violation_error_message=_("Un lien a au moins un titre, une cible ou une adresse."),
+            ),
+        ]
+
+    def __str__(self):
+        # Shown where the admin lists what blocks a deletion: name the linking article.
+        return f"{self.article.title} → {self.display_title}"
+
+    def save(self, *args, **kwargs):
+        # The admin form validates, but imports and scripts write here too: the scheme check
+        # must hold whatever the caller. Lowercase the scheme so "HTTPS://" is not refused by
+        # PostgreSQL's case-sensitive check while SQLite's LIKE would accept it.
+        if self.url:
+            self.url = normalise_url(self.url)
+            validate_http_url(self.url)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.target_id and self.url:
+            raise ValidationError(_("Choisissez un article de l'archive ou une adresse externe, pas les deux."))
+        if not (self.title or self.target_id or self.url):
+            raise ValidationError(_("Donnez au moins un titre au lien."))
+
+    @property
+    def is_internal(self) -> bool:
+        return self.target_id is not None
+
+    @property
+    def is_external(self) -> bool:
+        return bool(self.url)
+
+    @property
+    def is_unfinished(self) -> bool:
+        return not self.is_internal and not self.is_external
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        if self.target_id:
+            return self.target.title
+        return self.url
+
+    @property
+    def domain(self) -> str:
+        host = urlsplit(self.url).hostname or ""
+        return host.removeprefix("www.")
+
+    @property
+    def href(self) -> str:
+        if self.target_id:
+            return self.target.get_absolute_url()
+        return self.url
+
+
+def normalise_url(url: str) -> str:
+    """Trim and lowercase the scheme of an URL: " HTTPS://Exemple.fr/A " -> "https://Exemple.fr/A"."""
+    url = url.strip()
+    scheme, sep, rest = url.partition(":")
+    if sep and scheme.isascii() and scheme.isalpha():
+        return f"{scheme.lower()}:{rest}"
+    return url

@@ -1,0 +1,147 @@
+"""Writes that touch several models, and the side effects that follow them.
+
+Every write path (admin, importers, scripts) goes through these functions, so the rules they
+hold (old slugs keep answering, search and cache follow the data, only after commit) hold
+everywhere. Reads stay on QuerySets (``Article.objects.published()``...).
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import cache as page_cache
+from . import search
+from .models import (
+    Article,
+    ArticleSlugRedirect,
+    Company,
+    CompanyAlias,
+    CompanySlugRedirect,
+    RelatedLink,
+    Section,
+)
+
+
+def refresh_after_commit(article_ids: Iterable[int]) -> None:
+    """Schedule the search index and page cache refresh for these articles, after commit.
+
+    A rolled-back transaction runs nothing: the index and cache never show data that was
+    not saved. Outside a transaction the refresh runs at once.
+    """
+    ids = sorted({int(pk) for pk in article_ids if pk is not None})
+    if not ids:
+        return
+
+    def refresh():
+        search.index_articles(ids)
+        page_cache.purge_articles(ids)
+
+    transaction.on_commit(refresh)
+
+
+def article_record_slug(*, article: Article, previous_slug: str | None) -> None:
+    """Keep ``previous_slug`` answering for ``article`` after a slug change.
+
+    Redirects point at the article, not at a slug, so every old address reaches the current
+    one in a single hop however many times the slug changes. Going back to an old slug removes
+    its redirect (the live article wins).
+    """
+    ArticleSlugRedirect.objects.filter(old_slug=article.slug).delete()
+    if previous_slug and previous_slug != article.slug:
+        ArticleSlugRedirect.objects.update_or_create(old_slug=previous_slug, defaults={"article": article})
+
+
+@transaction.atomic
+def article_saved(*, article: Article, previous_slug: str | None = None) -> None:
+    """Finish a save made by the admin or an importer: slug history, version, refresh."""
+    article_record_slug(article=article, previous_slug=previous_slug)
+    Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
+    article.refresh_from_db(fields=["version"])
+    refresh_after_commit([article.pk])
+
+
+@transaction.atomic
+def article_publish(*, article: Article, when=None) -> Article:
+    """Publish ``article`` now, or at ``when`` (a future date schedules it).
+
+    An article that already has a publication date keeps it unless ``when`` is given.
+    """
+    article.status = Article.Status.PUBLISHED
+    if when is not None:
+        article.published_at = when
+    elif article.published_at is None:
+        article.published_at = timezone.now()
+    article.save(update_fields=["status", "published_at", "updated_at"])
+    Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
+    refresh_after_commit([article.pk])
+    return article
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article) -> Article:
+    """Take ``article`` back to draft; its publication date is kept for a later re-publication."""
+    article.status = Article.Status.DRAFT
+    article.save(update_fields=["status", "updated_at"])
+    Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
+    refresh_after_commit([article.pk])
+    return article
+
+
+@transaction.atomic
+def article_children_save_in_order(*, article: Article, model: type[Section | RelatedLink], children: list) -> None:
+    """Save ``children`` (sections or related links of ``article``) with positions 1..n.
+
+    Positions are unique per article, so saving a swap row by row would collide midway: the
+    existing rows are first moved out of the way, then every child is written with its final
+    position. Children are sorted by their requested position, ties keeping their order.
+    """
+    ordered = sorted(enumerate(children), key=lambda item: (item[1].position or 0, item[0]))
+    model.objects.filter(article=article).update(position=F("position") + 1_000_000)
+    for position, (_, child) in enumerate(ordered, start=1):
+        child.article = article
+        child.position = position
+        child.save()
+
+
+@transaction.atomic
+def company_record_slug(*, company: Company, previous_slug: str | None) -> None:
+    """Keep a renamed company's old address answering 301 to its current one."""
+    CompanySlugRedirect.objects.filter(old_slug=company.slug).delete()
+    if previous_slug and previous_slug != company.slug:
+        CompanySlugRedirect.objects.update_or_create(old_slug=previous_slug, defaults={"company": company})
+        refresh_after_commit(company.tagged_articles.values_list("content_object_id", flat=True))
+
+
+@transaction.atomic
+def company_merge(*, source: Company, into: Company) -> Company:
+    """Merge ``source`` into ``into``: its articles, aliases and addresses move, then it goes.
+
+    The source's name becomes an alias of the target, so detection and search still
+    understand it, and its old address answers 301 to the target's page.
+    """
+    if source.pk == into.pk:
+        raise ValueError("A company cannot be merged into itself.")
+    article_ids = list(source.tagged_articles.values_list("content_object_id", flat=True))
+    already = set(into.tagged_articles.values_list("content_object_id", flat=True))
+    source.tagged_articles.filter(content_object_id__in=already).delete()
+    source.tagged_articles.update(tag=into)
+
+    known = {name.lower() for name in into.aliases.values_list("name", flat=True)}
+    known.add(into.name.lower())
+    aliases = list(source.aliases.all())
+    CompanyAlias.objects.filter(company=source).delete()
+    for alias in aliases:
+        if alias.name.lower() not in known:
+            CompanyAlias.objects.create(company=into, name=alias.name)
+            known.add(alias.name.lower())
+
+    source.slug_redirects.update(company=into)
+    source_name, source_slug = source.name, source.slug
+    source.delete()
+    if source_name.lower() not in known:
+        CompanyAlias.objects.create(company=into, name=source_name)
+    CompanySlugRedirect.objects.update_or_create(old_slug=source_slug, defaults={"company": into})
+    refresh_after_commit(article_ids)
+    return into
