@@ -7,6 +7,7 @@ a table of every variable read here.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -72,11 +73,16 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "taggit",
+    "csp",
+    "axes",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise, so that static files get the policy headers too.
+    "csp.middleware.CSPMiddleware",
+    "newsroom.security.CrossOriginResourcePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -85,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -159,7 +167,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # --- Static files -----------------------------------------------------------------------------
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic gathers files for production (WhiteNoise serves them from there).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -186,6 +195,91 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# Every login goes through django-axes first (newsroom.security.ThrottledLoginBackend): after
+# AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair waits
+# AXES_COOLOFF_TIME. Never a permanent lockout, and the same username from another address
+# (the real editor at the office) is not blocked by someone guessing from elsewhere.
+AUTHENTICATION_BACKENDS = [
+    "newsroom.security.ThrottledLoginBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
+# Number of reverse proxies in front of gunicorn whose X-Forwarded-For can be trusted.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# --- Security headers and cookies -------------------------------------------------------------
+
+# Production (DEBUG off) is HTTPS-only; every value can still be overridden from the
+# environment. `python manage.py check --deploy` reports nothing with these defaults
+# (tests/articles/test_security_settings.py runs it).
+PRODUCTION = not DEBUG
+
+# Behind a TLS-terminating proxy, Django sees plain http: the proxy's header says what the
+# visitor used, e.g. SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO=https". Only set it when
+# the proxy always overwrites that header, otherwise visitors could forge it.
+_proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "")
+if _proxy_ssl_header:
+    _name, _sep, _value = _proxy_ssl_header.partition("=")
+    if not _sep or not _name.strip() or not _value.strip():
+        raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must look like HTTP_X_FORWARDED_PROTO=https.")
+    SECURE_PROXY_SSL_HEADER = (_name.strip(), _value.strip())
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+# Two years, subdomains included, eligible for the browsers' preload list.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "63072000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"  # sent by newsroom.security
+X_FRAME_OPTIONS = "DENY"
+
+# Cookies: Secure over HTTPS, and the "__Host-" prefix, with which browsers refuse a cookie
+# that is not Secure, has a Domain or a Path other than "/": a sibling subdomain cannot plant
+# or overwrite them. Plain http in development cannot carry such cookies, hence the switch.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=PRODUCTION)
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+SESSION_COOKIE_HTTPONLY = True
+# Lax keeps editors logged in when they follow a link to the admin from a mail; the CSRF
+# cookie is never needed on a cross-site navigation.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Strict"
+# The admin's forms carry the token in a hidden field: no script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
+# Editors log in again after two weeks of inactivity.
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+# With a proxy in front, the Origin check of CSRF needs the public https:// addresses.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Content-Security-Policy (django-csp): nothing is allowed unless listed, only from this site,
+# no inline script or style anywhere (templates use none; the admin's one inline <style> is
+# replaced in templates/admin/change_list.html), no plugins, no framing, no <base> tricks.
+# Changing it? tests/articles/test_security_headers.py checks every page against it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"upgrade-insecure-requests": True} if PRODUCTION else {}),
+    }
+}
 
 # --- Tags -------------------------------------------------------------------------------------
 
