@@ -1,6 +1,7 @@
 """Forms of the editors' admin."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -13,15 +14,27 @@ from .models import Article, ArticleSlugRedirect, Company
 class CompanyAutocomplete(AutocompleteSelectMultiple):
     """The admin's select2 autocomplete of existing companies, which also accepts new names.
 
-    ``data-tags`` switches select2 to "tags" mode: a name that matches nothing is submitted
-    as typed, and ``CompanyChoiceField`` creates the company when the article is saved.
+    select2 runs in "tags" mode: a name that matches nothing is submitted as typed, and
+    ``CompanyChoiceField`` creates the company when the article is saved.
     """
 
     def build_attrs(self, base_attrs, extra_attrs=None):
         attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
-        attrs["data-tags"] = "true"
-        attrs["data-token-separators"] = '[","]'
+        # Our own script initialises this select (see company_autocomplete.js), not the admin's.
+        attrs["class"] = attrs["class"].replace("admin-autocomplete", "company-autocomplete")
         return attrs
+
+    @property
+    def media(self):
+        # Listing its predecessors pins the order: our script needs django.jQuery and select2.
+        extra = "" if settings.DEBUG else ".min"
+        return super().media + forms.Media(
+            js=[
+                f"admin/js/vendor/select2/select2.full{extra}.js",
+                "admin/js/jquery.init.js",
+                "admin/js/company_autocomplete.js",
+            ]
+        )
 
     def optgroups(self, name, value, attr=None):
         # Existing companies arrive as primary keys, new ones as names: render both selected.
