@@ -6,10 +6,14 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from taggit.models import Tag
 
 from . import services
 from .forms import ArticleAdminForm, CompanyAutocomplete, CompanyChoiceField
 from .models import Article, ArticleSlugRedirect, Company, CompanyAlias, CompanySlugRedirect, RelatedLink, Section
+
+# Companies are the archive's only tags: django-taggit's generic Tag model is unused here.
+admin.site.unregister(Tag)
 
 
 class SectionInline(admin.StackedInline):
