@@ -1,0 +1,121 @@
+"""The editor's journey in the admin, in Chromium: write, reorder, preview, publish, rename."""
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import Article, Company
+
+from .support import VIEWPORTS, admin_save, login, select2_pick
+
+TITLE = "Quantix Labs grave ses puces d'inférence avec Microsoft"
+OPENING = "La jeune pousse grenobloise annonce un partenariat industriel de trois ans.\nSon premier client sera Azure."
+SECOND = ("Des puces dédiées", "Les circuits visent l'inférence des grands modèles, pas leur entraînement.")
+THIRD = ("Un calendrier serré", "Les premiers échantillons sont attendus au printemps, la production à l'automne.")
+INTERNAL_TARGET = "OpenAI ouvre ChatGPT au public, et le succès dépasse ses prévisions"
+
+
+def fill_section(page, index: int, position: int, heading: str, body: str) -> None:
+    page.fill(f"#id_sections-{index}-position", str(position))
+    page.fill(f"#id_sections-{index}-heading", heading)
+    page.fill(f"#id_sections-{index}-body", body)
+
+
+def section_order(page) -> list[str]:
+    """The two headed sections' headings, in the order the public page shows them."""
+    headings = page.locator("main h2").all_inner_texts()
+    return [heading for heading in headings if heading in (SECOND[0], THIRD[0])]
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_editor_writes_previews_publishes_and_renames_an_article(browse, demo, editor, shots, size):
+    """An editor builds a full article in the admin, reorders it, previews it, publishes it and changes its slug."""
+    session = browse(viewport=VIEWPORTS[size])
+    page = session.new_page()
+    reader = browse(viewport=VIEWPORTS[size]).new_page()
+    server = session.server_url
+
+    login(page, server)
+    shots(page, "dashboard")
+
+    page.goto(f"{server}/admin/articles/article/add/")
+    page.fill("#id_title", TITLE)
+    page.locator("#id_title").blur()
+    # The admin's prepopulate script builds the slug from the title as the editor types.
+    expect(page.locator("#id_slug")).to_have_value("quantix-labs-grave-ses-puces-dinference-avec-microsoft")
+    page.fill("#id_standfirst", "Un partenariat de trois ans pour des puces conçues à Grenoble.")
+    page.fill("#id_byline", "Claire Dubois")
+
+    select2_pick(page, "id_companies", "micro", "Microsoft")
+    select2_pick(page, "id_companies", "Quantix Labs", "Quantix Labs")
+    expect(page.locator("#id_companies + .select2-container .select2-selection__choice")).to_have_count(2)
+
+    fill_section(page, 0, 1, "", OPENING)
+    for index, (heading, body) in enumerate([SECOND, THIRD], start=1):
+        page.locator("#sections-group .add-row a").click()
+        fill_section(page, index, index + 1, heading, body)
+
+    page.locator("#related_links-group .add-row a").click()
+    page.fill("#id_related_links-0-position", "1")
+    select2_pick(page, "id_related_links-0-target", "chatgpt au public", INTERNAL_TARGET)
+    page.locator("#related_links-group .add-row a").click()
+    page.fill("#id_related_links-1-position", "2")
+    page.fill("#id_related_links-1-title", "Le site de Quantix Labs")
+    page.fill("#id_related_links-1-url", "https://quantix.example/")
+    expect(page.locator("#id_status")).to_have_value("draft")
+    shots(page, "new-article-filled", full_page=True)
+
+    admin_save(page)
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    shots(page, "saved-as-draft")
+    article = Article.objects.get(title=TITLE)
+    assert article.status == Article.Status.DRAFT
+    assert sorted(article.companies.values_list("name", flat=True)) == ["Microsoft", "Quantix Labs"]
+    assert Company.objects.filter(name="Quantix Labs").exists()
+
+    # Reorder: the second and third sections swap positions.
+    page.fill("#id_sections-1-position", "3")
+    page.fill("#id_sections-2-position", "2")
+    admin_save(page)
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    expect(page.locator("#id_sections-1-heading")).to_have_value(THIRD[0])
+    expect(page.locator("#id_sections-2-heading")).to_have_value(SECOND[0])
+
+    # Preview at the public address: the editor sees the draft, a reader gets a 404.
+    change_url = page.url
+    page.locator("a.viewsitelink").click()
+    page.wait_for_url(f"{server}/articles/{article.slug}/")
+    expect(page.locator("h1")).to_have_text(TITLE)
+    expect(page.get_by_text("Aperçu")).to_be_visible()
+    assert section_order(page) == [THIRD[0], SECOND[0]]
+    shots(page, "preview", full_page=True)
+    page.goto(change_url)
+    assert reader.goto(f"{server}/articles/{article.slug}/").status == 404
+
+    # Publish: readers now see the article with its companies and both related links.
+    page.select_option("#id_status", "published")
+    admin_save(page)
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    response = reader.goto(f"{server}/articles/{article.slug}/")
+    assert response.status == 200
+    expect(reader.get_by_text("Aperçu")).to_have_count(0)
+    expect(reader.locator('a[href="/entreprises/quantix-labs/"]').first).to_have_text("Quantix Labs")
+    related = reader.locator(".related")
+    expect(related.get_by_role("link", name=INTERNAL_TARGET)).to_have_attribute(
+        "href", "/articles/openai-lance-chatgpt/"
+    )
+    expect(related.get_by_role("link", name="Le site de Quantix Labs")).to_have_attribute(
+        "href", "https://quantix.example/"
+    )
+    shots(reader, "published", full_page=True)
+
+    # Change the slug: the old address answers with a permanent redirect to the new one.
+    old_url = f"{server}/articles/{article.slug}/"
+    page.fill("#id_slug", "quantix-microsoft-puces")
+    admin_save(page)
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    response = reader.goto(old_url)
+    assert reader.url == f"{server}/articles/quantix-microsoft-puces/"
+    assert response.request.redirected_from.url == old_url
+    assert response.request.redirected_from.response().status == 301
+    expect(reader.locator("h1")).to_have_text(TITLE)
+    shots(reader, "after-slug-change")
