@@ -82,8 +82,8 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if SCREENSHOT_DIR.exists() and any(SCREENSHOT_DIR.rglob("*.png")):
-        terminalreporter.write_sep("-", f"browser screenshots in {SCREENSHOT_DIR}")
+    if Screenshots.taken:
+        terminalreporter.write_sep("-", f"{Screenshots.taken} browser screenshots in {SCREENSHOT_DIR}")
 
 
 @pytest.fixture(scope="session")
@@ -184,6 +184,8 @@ def editor(transactional_db, django_user_model):
 class Screenshots:
     """Numbered full-page screenshots of a journey: ``shots("article")`` -> 02-article.png."""
 
+    taken = 0  # in this run, for the summary line
+
     def __init__(self, folder: Path):
         self.folder = folder
         self.count = 0
@@ -193,6 +195,7 @@ class Screenshots:
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{self.count:02d}-{name}.png"
         page.screenshot(path=str(path), full_page=full_page, animations="disabled")
+        Screenshots.taken += 1
         return path
 
 
