@@ -8,6 +8,7 @@ Writes that touch several models (publishing, slug changes, merges) live in
 from urllib.parse import urlsplit
 
 from django import forms
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -462,3 +463,93 @@ def normalise_url(url: str) -> str:
     if sep and scheme.isascii() and scheme.isalpha():
         return f"{scheme.lower()}:{rest}"
     return url
+
+
+# --- Search storage ---------------------------------------------------------------------------
+# Owned by ``articles.search``; filled only by ``articles.search.index_articles`` and
+# ``rebuild_index``. The two per-database tables are created by a migration on their own
+# database only, hence ``managed = False``.
+
+
+class SearchTerm(models.Model):
+    """A word of the archive or of a company name: the vocabulary that typo suggestions draw on."""
+
+    term = models.CharField(_("mot"), max_length=60, unique=True, help_text=_("Forme sans accents, ex. « evenement »."))
+    display = models.CharField(
+        _("forme affichée"),
+        max_length=100,
+        help_text=_("Forme proposée au lecteur, ex. « évènement » ou « Microsoft »"),
+    )
+    prefix = models.CharField(_("début"), max_length=3)
+    suffix = models.CharField(_("fin"), max_length=3)
+    length = models.PositiveSmallIntegerField(_("longueur"))
+    frequency = models.PositiveIntegerField(
+        _("fréquence"), default=1, help_text=_("Nombre d'articles contenant le mot, au dernier recalcul complet.")
+    )
+    is_company = models.BooleanField(_("nom d'entreprise"), default=False)
+
+    class Meta:
+        verbose_name = _("mot du vocabulaire de recherche")
+        verbose_name_plural = _("vocabulaire de recherche")
+        ordering = ["term"]
+        indexes = [
+            models.Index(fields=["prefix", "length"], name="searchterm_prefix_idx"),
+            models.Index(fields=["suffix", "length"], name="searchterm_suffix_idx"),
+        ]
+
+    def __str__(self):
+        return self.display
+
+
+class SearchDocument(models.Model):
+    """PostgreSQL backend: an article's weighted search vectors (table made on PostgreSQL only).
+
+    ``document`` holds every field (title A, companies B, standfirst and headings C, body D)
+    under a GIN index, for matching; ``head`` holds all but the body: small enough to stay in
+    the row, it is what ranking reads.
+    """
+
+    article = models.OneToOneField(
+        Article,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_constraint=False,
+        related_name="search_document",
+    )
+    document = SearchVectorField()
+    head = SearchVectorField()
+
+    class Meta:
+        managed = False
+        db_table = "articles_searchdocument"
+
+    def __str__(self):
+        return f"search document {self.article_id}"
+
+
+class SearchFtsRow(models.Model):
+    """SQLite backend: an article's row in the FTS5 table (virtual table made on SQLite only).
+
+    ``match`` is FTS5's hidden column named after the table, the left side of ``MATCH``.
+    """
+
+    article = models.OneToOneField(
+        Article,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        related_name="search_fts",
+    )
+    title = models.TextField()
+    companies = models.TextField()
+    extra = models.TextField()
+    body = models.TextField()
+    match = models.TextField(db_column="articles_search_fts")
+
+    class Meta:
+        managed = False
+        db_table = "articles_search_fts"
+
+    def __str__(self):
+        return f"search row {self.article_id}"

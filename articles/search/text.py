@@ -1,0 +1,112 @@
+"""French text normalisation shared by indexing and querying, for every database backend.
+
+Both backends receive tokens made here, never raw text: PostgreSQL gets a ``tsvector`` literal
+built from them and SQLite FTS5 gets them joined by spaces (its ``ascii`` tokenizer then only
+splits on the spaces). The same token stream on both sides is what makes the hits identical.
+
+The pipeline for each word of a text:
+
+1. split on anything that is not a letter or a digit, remembering where each word sits in the
+   original text (snippets highlight the original characters);
+2. drop elided particles before an apostrophe, straight or typographic: "l'IA" and "d’OpenAI"
+   give "ia" and "openai";
+3. lower-case and remove accents and ligatures ("Évènement" → "evenement", "œuvre" →
+   "oeuvre"), so matching is accent-insensitive in both directions;
+4. stem with the Snowball French stemmer (PyStemmer), then drop a final "e" the stemmer leaves
+   on words whose accent was removed ("émancipée" → "emancip", like "émanciper");
+5. encode anything that is not ASCII (Greek, Arabic, Chinese...) as ``u<hex>`` so that every
+   token is ``[a-z0-9]+`` and both engines see exactly the same token.
+
+Stop words are indexed like any other word (so a query made only of them, or a quoted phrase,
+still works); the query parser skips them outside quotes when the query has other words.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+# A word: letters and digits (Python's \w minus the underscore).
+WORD_RE = re.compile(r"[^\W_]+")
+APOSTROPHES = "'’ʼ‘`´"
+# Particles written before an apostrophe: "l'", "d’", "qu'", "jusqu'"...
+ELIDED = frozenset({"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"})
+# Longer tokens are never useful and PostgreSQL refuses lexemes over 2 KB.
+MAX_TOKEN_LENGTH = 60
+
+# Function words skipped in unquoted queries that have other words. Deliberately short: words
+# that also carry meaning ("été", "son", "or", "car", "pas", "point") are not in it.
+STOP_WORDS = frozenset(
+    """
+    a au aux avec ce ces cet cette dans de des du elle elles en et eux il ils je la le les leur
+    leurs lui ma mais me meme mes moi mon ne nos notre nous on ou par pour qu que qui sa se ses
+    sur ta te tes toi ton tu un une vos votre vous y est sont etre avoir ont
+    """.split()
+)
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "ł": "l"})
+_stemmer = Stemmer.Stemmer("french")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A normalised word and where it sits in the original text."""
+
+    term: str  # the indexed form: unaccented, stemmed, [a-z0-9]+
+    plain: str  # unaccented lower-case form before stemming (vocabulary, stop words)
+    start: int
+    end: int
+
+
+def unaccent(text: str) -> str:
+    """Lower-case, remove accents and ligatures: "Évènement Œuvre" → "evenement oeuvre"."""
+    text = text.translate(_LIGATURES).casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _ascii(word: str) -> str:
+    if word.isascii():
+        return word
+    return "".join(c if c.isascii() else f"u{ord(c):x}" for c in word)
+
+
+@lru_cache(maxsize=200_000)
+def _normalise_word(word: str) -> tuple[str, str]:
+    plain = "".join(c for c in _ascii(unaccent(word)) if c.isalnum())[:MAX_TOKEN_LENGTH]
+    if not plain:
+        return "", ""
+    if plain.isdigit() or not plain.isascii():
+        return plain, plain
+    stem = _stemmer.stemWord(plain)
+    if len(stem) > 4 and stem.endswith("e"):
+        stem = stem[:-1]
+    return stem or plain, plain
+
+
+def tokenize(text: str) -> list[Token]:
+    """Every word of ``text`` as a Token, elided particles dropped; offsets refer to ``text``."""
+    tokens = []
+    length = len(text)
+    for match in WORD_RE.finditer(text):
+        start, end = match.span()
+        word = match.group()
+        if end < length and text[end] in APOSTROPHES and unaccent(word) in ELIDED:
+            # "l'IA": the particle before the apostrophe is not a word of its own.
+            if end + 1 < length and text[end + 1].isalnum():
+                continue
+        term, plain = _normalise_word(word)
+        if term:
+            tokens.append(Token(term, plain, start, end))
+    return tokens
+
+
+def terms(text: str) -> list[str]:
+    """The indexed forms of the words of ``text``: "L’éditeur de Windows" → ["editeur", "de", "window"]."""
+    return [token.term for token in tokenize(text)]
+
+
+def is_stop_word(token: Token) -> bool:
+    return token.plain in STOP_WORDS
