@@ -1,14 +1,41 @@
-"""Page cache invalidation.
+"""The public page cache, and its invalidation.
 
 Every cached public page carries the archive's content generation in its cache key; bumping the
 generation after a commit makes every page that might show a changed article stale at once,
 on every server sharing the cache (Redis in production). Simple and always correct: the archive
 changes a few times an hour and pages are cheap to rebuild.
+
+Two more things decide how long a page may be served from the cache:
+
+- a scheduled article goes live at its publication time with no job to run, so a page cached
+  before that moment is only valid until then (``next_scheduled_publication``);
+- whoever sends a session cookie (editors, who preview drafts at the public address) never gets
+  a cached page, and their pages are never stored. Readers without a session cookie never cause
+  a session or user query: the public pages only look at ``request.user`` through
+  ``reader_user``.
 """
 
+import hashlib
+from datetime import datetime
+from functools import wraps
+
+from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Min
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 GENERATION_KEY = "archive:generation"
+
+# Upper bound on a cached page's life. Article changes purge at once (generation); this bounds
+# how long changes that do not go through the article services (a company's description
+# edited in the admin) take to show.
+PAGE_CACHE_SECONDS = 15 * 60
+
+# Headers set by the views that a cached copy must keep; the middleware adds the rest
+# (security headers, CSP) to every response, cached or not.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "X-Robots-Tag")
 
 
 def current_generation() -> int:
@@ -25,3 +52,105 @@ def purge_articles(article_ids=()) -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def next_scheduled_publication() -> datetime | None:
+    """When the next scheduled article goes live (the moment cached pages may become stale)."""
+    from .models import Article  # the models import this module's callers (services)
+
+    # The complement of ``published()`` among published articles: the in-database twin of
+    # ``Article.is_scheduled``.
+    scheduled = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+    return scheduled.aggregate(first=Min("published_at"))["first"]
+
+
+def has_session(request) -> bool:
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def reader_user(request):
+    """The user to decide visibility for, or None for an anonymous reader.
+
+    Only a request with a session cookie can belong to an editor; for the others, ``request.user``
+    is never touched, so a public page costs no session or user query.
+    """
+    return request.user if has_session(request) else None
+
+
+def page_key(request, params: tuple[str, ...]) -> str:
+    """The cache key of a page: generation, host, path and only the query parameters it reads.
+
+    Ignoring other parameters means "?utm_source=..." or random strings cannot fill the cache
+    with copies of one page.
+    """
+    parts = [request.scheme, request.get_host(), request.path]
+    parts += [f"{name}={request.GET.get(name, '')}" for name in params]
+    digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return f"page:{current_generation()}:{digest}"
+
+
+def public_page(view=None, *, params: tuple[str, ...] = ("page",)):
+    """Serve a public page from the cache, and answer conditional requests with 304.
+
+    ``params`` are the query parameters the page depends on (part of the cache key). Only
+    successful GET/HEAD answers to requests without a session cookie are stored; each carries
+    an ETag (a hash of its content), so an unchanged page costs a 304 and no body.
+    """
+
+    def decorator(view_func):
+        @wraps(view_func)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                return view_func(request, *args, **kwargs)
+            if has_session(request):
+                response = view_func(request, *args, **kwargs)
+                patch_cache_control(response, private=True, no_store=True)
+                patch_vary_headers(response, ["Cookie"])
+                return response
+
+            key = page_key(request, params)
+            entry = cache.get(key)
+            if entry is not None and entry["valid_until"] is not None and timezone.now() >= entry["valid_until"]:
+                entry = None  # a scheduled article has gone live since this copy was made
+            if entry is None:
+                response = view_func(request, *args, **kwargs)
+                if hasattr(response, "render") and not response.is_rendered:
+                    response.render()
+                if response.status_code != 200 or response.streaming or response.cookies:
+                    return response
+                entry = store(key, response)
+            return cached_response(request, entry)
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator
+
+
+def store(key: str, response) -> dict:
+    valid_until = next_scheduled_publication()
+    timeout = PAGE_CACHE_SECONDS
+    if valid_until is not None:
+        timeout = max(1, min(timeout, int((valid_until - timezone.now()).total_seconds()) + 1))
+    entry = {
+        "content": response.content,
+        "status": response.status_code,
+        "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
+        "etag": f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
+        "valid_until": valid_until,
+    }
+    cache.set(key, entry, timeout)
+    return entry
+
+
+def cached_response(request, entry: dict) -> HttpResponse:
+    response = get_conditional_response(request, etag=entry["etag"])
+    if response is None:
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for name, value in entry["headers"].items():
+            response[name] = value
+    response["ETag"] = entry["etag"]
+    # Browsers and proxies may keep the page but must ask again (a cheap 304) before reusing it:
+    # an edit shows at once. Vary: editors with a session cookie see previews at the same address.
+    patch_cache_control(response, public=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response

@@ -1,30 +1,95 @@
-"""Public pages. Thin: each view picks a QuerySet and a template; rules live on the models."""
+"""Public pages. Thin: each view picks a QuerySet and a template; rules live on the models.
 
+Every page here is cached (``articles.cache.public_page``): readers get a stored copy with an
+ETag until an article changes; editors, recognised by their session cookie, always get a fresh
+page (they preview drafts at the public address). Lists are fetched with their companies in a
+constant number of queries whatever their length.
+"""
+
+import math
+import unicodedata
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber, TruncMonth
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.generic import DetailView
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.generic import DetailView, MonthArchiveView, YearArchiveView
 
-from .models import Article, ArticleSlugRedirect, Company, CompanySlugRedirect, RelatedLink
+from .cache import public_page, reader_user
+from .charts import monthly_chart
+from .models import Article, ArticleSlugRedirect, Company, CompanySlugRedirect, RelatedLink, TaggedCompany
 
 PAGE_SIZE = 20
+# "Companies most covered lately": those most cited in the latest articles.
+RECENT_ARTICLES = 100
+TOP_COMPANIES = 12
+MORE_ON_PER_COMPANY = 3
+CO_CITED = 10
+WORDS_PER_MINUTE = 230
+# Where the company index files names that do not start with a letter ("3M", "42").
+OTHER_INITIAL = "0–9"
+# An edit this soon after publication (a typo fixed at once) is not announced as an update.
+UPDATE_GRACE = timedelta(minutes=10)
 
 
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """The requested page; a missing, malformed or out-of-range number gives the first or last page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def company_or_redirect(slug: str):
+    """The company at ``slug``, or a 301 to its current address if it was renamed or merged."""
+    company = Company.objects.filter(slug=slug).first()
+    if company is not None:
+        return company
+    moved = CompanySlugRedirect.objects.filter(old_slug=slug).select_related("company").first()
+    if moved is None:
+        raise Http404("Entreprise inconnue")
+    return moved.company
+
+
+def recent_top_companies(limit=TOP_COMPANIES):
+    """The companies cited most often in the latest published articles, with their counts."""
+    recent = Article.objects.published().order_by("-published_at", "-id").values("pk")[:RECENT_ARTICLES]
+    return (
+        TaggedCompany.objects.filter(content_object__in=recent)
+        .values("tag__name", "tag__slug")
+        .annotate(count=Count("id"))
+        .order_by("-count", "tag__name")[:limit]
+    )
+
+
+def monthly_counts(articles):
+    """Number of articles per month (first day of the month, in the site's time zone)."""
+    rows = articles.annotate(month=TruncMonth("published_at")).values("month").annotate(count=Count("id"))
+    return {row["month"].date(): row["count"] for row in rows.order_by("month")}
+
+
+@public_page
 def home(request):
-    articles = Article.objects.published().with_cards()
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "articles/home.html", {"page_obj": page, "articles": page.object_list})
+    page = paginate(request, Article.objects.published().with_cards())
+    return render(
+        request,
+        "articles/home.html",
+        {"page_obj": page, "articles": page.object_list, "top_companies": recent_top_companies()},
+    )
 
 
+@method_decorator(public_page(params=()), name="dispatch")
 class ArticleDetailView(DetailView):
-    """An article; staff also preview drafts here. Old slugs answer 301 to the current one."""
+    """An article; editors also preview drafts here. Old slugs answer 301 to the current one."""
 
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
         links = RelatedLink.objects.select_related("target").order_by("position", "id")
-        return Article.objects.visible_to(self.request.user).prefetch_related(
+        return Article.objects.visible_to(reader_user(self.request)).prefetch_related(
             "sections", "companies", Prefetch("related_links", queryset=links)
         )
 
@@ -32,22 +97,217 @@ class ArticleDetailView(DetailView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            moved = ArticleSlugRedirect.objects.filter(old_slug=self.kwargs["slug"]).select_related("article")
-            old = moved.first()
-            if old is None or not self.get_queryset().filter(pk=old.article_id).exists():
+            moved = ArticleSlugRedirect.objects.filter(old_slug=self.kwargs["slug"]).first()
+            if moved is None or not self.get_queryset().filter(pk=moved.article_id).exists():
                 raise
-            return redirect(old.article, permanent=True)
+            return redirect(moved.article, permanent=True)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        sections = list(article.sections.all())
+        companies = list(article.companies.all())
+        links = [link for link in article.related_links.all() if link.is_external or self.link_is_public(link)]
+        words = len(article.standfirst.split()) + sum(len(p.split()) for s in sections for p in s.paragraphs)
+        context.update(
+            sections=sections,
+            companies=companies,
+            toc=[section for section in sections if section.heading and section.anchor],
+            reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)),
+            updated_at=self.shown_update(article),
+            links=links,
+            more_on=more_on(article, companies, exclude=[link.target_id for link in links if link.is_internal]),
+            json_ld=self.json_ld(article, companies),
+        )
+        return context
+
+    @staticmethod
+    def link_is_public(link: RelatedLink) -> bool:
+        # An internal link to a draft or a scheduled article would reveal it: left out until it is public.
+        return link.is_internal and link.target.is_public
+
+    @staticmethod
+    def shown_update(article):
+        if article.published_at and article.updated_at - article.published_at > UPDATE_GRACE:
+            return article.updated_at
+        return None
+
+    def json_ld(self, article, companies) -> dict:
+        """The schema.org NewsArticle search engines read (rendered by the ``json_ld`` filter)."""
+        url = self.request.build_absolute_uri(article.get_absolute_url())
+        site = {"@type": "Organization", "name": settings.SITE_NAME}
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": article.title,
+            "url": url,
+            "mainEntityOfPage": url,
+            "inLanguage": "fr",
+            "publisher": site,
+            "author": {"@type": "Person", "name": article.byline} if article.byline else site,
+            "about": [
+                {"@type": "Organization", "name": company.name, "url": company.website}
+                if company.website
+                else {"@type": "Organization", "name": company.name}
+                for company in companies
+            ],
+        }
+        if article.standfirst:
+            data["description"] = article.standfirst
+        if article.published_at:
+            data["datePublished"] = timezone.localtime(article.published_at).isoformat()
+            data["dateModified"] = timezone.localtime(max(article.updated_at, article.published_at)).isoformat()
+        return data
 
 
+def more_on(article, companies, *, exclude=(), per_company=MORE_ON_PER_COMPANY):
+    """For each company of ``article``, its latest other public articles: [(company, [articles])].
+
+    Articles whose ids are in ``exclude`` (already in "Pour aller plus loin") are left out.
+
+    One query whatever the number of companies: articles are ranked per company by a window
+    function and only the first ``per_company`` of each are fetched.
+    """
+    if not companies:
+        return []
+    rank = Window(
+        RowNumber(),
+        partition_by=F("tag_id"),
+        order_by=[F("content_object__published_at").desc(), F("content_object_id").desc()],
+    )
+    rows = (
+        TaggedCompany.objects.filter(tag__in=companies, content_object__in=Article.objects.published())
+        .exclude(content_object=article)
+        .annotate(rank=rank)
+        .filter(rank__lte=per_company)
+        .select_related("content_object")
+        .order_by("tag_id", "rank")
+    )
+    by_company = defaultdict(list)
+    for row in rows:
+        by_company[row.tag_id].append(row.content_object)
+    # An article about several of these companies is listed once, under the first of them.
+    shown, blocks = set(exclude), []
+    for company in companies:
+        others = [other for other in by_company[company.pk] if other.pk not in shown]
+        shown.update(other.pk for other in others)
+        if others:
+            blocks.append((company, others))
+    return blocks
+
+
+@public_page(params=())
+def company_list(request):
+    """Every company with published articles, A to Z, grouped by initial."""
+    public = Q(tagged_articles__content_object__in=Article.objects.published())
+    companies = Company.objects.annotate(count=Count("tagged_articles", filter=public)).filter(count__gt=0)
+    groups = defaultdict(list)
+    for company in sorted(companies, key=lambda c: sort_key(c.name)):
+        groups[initial(company.name)].append(company)
+    letters = sorted(groups, key=lambda letter: (letter == OTHER_INITIAL, letter))
+    return render(
+        request,
+        "articles/company_list.html",
+        {
+            "groups": [
+                {
+                    "letter": letter,
+                    "anchor": f"Lettre-{letter if letter.isalpha() else 'autres'}",
+                    "companies": groups[letter],
+                }
+                for letter in letters
+            ]
+        },
+    )
+
+
+def sort_key(name: str) -> str:
+    """French alphabetical order: accents and case ignored ("Élysée" between "Dell" and "Fnac")."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def initial(name: str) -> str:
+    first = sort_key(name)[:1].upper()
+    return first if "A" <= first <= "Z" else OTHER_INITIAL
+
+
+@public_page
 def company_detail(request, slug):
-    company = Company.objects.filter(slug=slug).first()
-    if company is None:
-        moved = get_object_or_404(CompanySlugRedirect.objects.select_related("company"), old_slug=slug)
-        return redirect(moved.company, permanent=True)
-    articles = Article.objects.published().filter(companies=company).with_cards()
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    company = company_or_redirect(slug)
+    if company.slug != slug:
+        return redirect(company, permanent=True)
+    articles = Article.objects.published().filter(companies=company)
+    page = paginate(request, articles.with_cards())
+    co_cited = (
+        TaggedCompany.objects.filter(content_object__in=articles)
+        .exclude(tag=company)
+        .values("tag__name", "tag__slug")
+        .annotate(count=Count("id"))
+        .order_by("-count", "tag__name")[:CO_CITED]
+    )
     return render(
         request,
         "articles/company_detail.html",
-        {"company": company, "page_obj": page, "articles": page.object_list},
+        {
+            "company": company,
+            "page_obj": page,
+            "articles": page.object_list,
+            "chart": monthly_chart(monthly_counts(articles)) if page.number == 1 else None,
+            "co_cited": co_cited,
+        },
     )
+
+
+@public_page
+def company_pair(request, slug, other_slug):
+    """The articles about two companies at once (linked from "often cited with")."""
+    company, other = company_or_redirect(slug), company_or_redirect(other_slug)
+    if company == other:
+        return redirect(company, permanent=True)
+    if (company.slug, other.slug) != (slug, other_slug):
+        return redirect("articles:company_pair", slug=company.slug, other_slug=other.slug, permanent=True)
+    articles = Article.objects.published().filter(companies=company).filter(companies=other).with_cards()
+    page = paginate(request, articles)
+    return render(
+        request,
+        "articles/company_pair.html",
+        {"company": company, "other": other, "page_obj": page, "articles": page.object_list},
+    )
+
+
+@public_page(params=())
+def archive_index(request):
+    """Every month with published articles, newest first, grouped by year."""
+    years = defaultdict(list)
+    for month, count in sorted(monthly_counts(Article.objects.published()).items(), reverse=True):
+        years[month.year].append((month, count))
+    return render(request, "articles/archive_index.html", {"years": sorted(years.items(), reverse=True)})
+
+
+class ArchiveMixin:
+    """Django's date views on public articles only; unknown or empty periods are 404s."""
+
+    date_field = "published_at"
+    allow_empty = False
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return Article.objects.published().with_cards()
+
+
+@method_decorator(public_page, name="dispatch")
+class YearArchive(ArchiveMixin, YearArchiveView):
+    template_name = "articles/archive_year.html"
+    make_object_list = True
+
+
+@method_decorator(public_page, name="dispatch")
+class MonthArchive(ArchiveMixin, MonthArchiveView):
+    template_name = "articles/archive_month.html"
+    month_format = "%m"
+
+
+@public_page(params=())
+def robots_txt(request):
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")

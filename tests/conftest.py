@@ -14,3 +14,13 @@ def pytest_sessionstart(session):
             raise pytest.UsageError(
                 f"REQUIRE_DB_VENDOR={required} but the suite would run on {connection.vendor}: check DATABASE_URL."
             )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: a page cached by one test never answers another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

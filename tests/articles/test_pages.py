@@ -1,6 +1,7 @@
 """The minimal public pages: home, article, company; what readers may and may not see."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,6 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def count_queries(client, url):
+    """Queries made to build ``url`` from scratch (the page cache is emptied first)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)

@@ -1,0 +1,126 @@
+"""Coverage charts drawn on the server: geometry only, the template writes the SVG.
+
+No JavaScript and no external service: a company page shows its articles per month as a bar
+chart whose bars, axis marks and text alternative are computed here and rendered by
+``templates/articles/_coverage_chart.html``.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Bar:
+    month: date
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Tick:
+    value: int
+    y: float
+
+
+@dataclass(frozen=True)
+class YearMark:
+    year: int
+    x: float
+
+
+@dataclass
+class MonthlyChart:
+    """A bar per month from the first to the last month with coverage (empty months included)."""
+
+    width: int
+    height: int
+    plot_left: int
+    plot_bottom: int
+    bars: list[Bar] = field(default_factory=list)
+    ticks: list[Tick] = field(default_factory=list)
+    years: list[YearMark] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(bar.count for bar in self.bars)
+
+    @property
+    def peak(self) -> Bar:
+        return max(self.bars, key=lambda bar: (bar.count, bar.month))
+
+    @property
+    def first(self) -> date:
+        return self.bars[0].month
+
+    @property
+    def last(self) -> date:
+        return self.bars[-1].month
+
+    @property
+    def busy_months(self) -> list[Bar]:
+        """The months with at least one article, for the table that repeats the chart in text."""
+        return [bar for bar in self.bars if bar.count]
+
+
+def month_range(first: date, last: date) -> list[date]:
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def nice_step(peak: int) -> int:
+    """A round step for the vertical axis: at most four marks above zero."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if peak / step <= 4:
+            return step
+    return max(1, peak // 4)
+
+
+def monthly_chart(counts: dict[date, int], *, width: int = 640, height: int = 180) -> MonthlyChart | None:
+    """Lay out a bar chart of ``counts`` (first day of month -> number of articles).
+
+    Returns None when there is nothing to draw.
+    """
+    counts = {month.replace(day=1): n for month, n in counts.items() if n}
+    if not counts:
+        return None
+    months = month_range(min(counts), max(counts))
+    plot_left, plot_top, plot_bottom, plot_right = 36, 10, height - 24, width - 8
+    plot_width, plot_height = plot_right - plot_left, plot_bottom - plot_top
+    step = nice_step(max(counts.values()))
+    top_value = step * -(-max(counts.values()) // step)  # the peak rounded up to a whole step
+
+    slot = plot_width / len(months)
+    gap = min(slot * 0.2, 4)
+    chart = MonthlyChart(width=width, height=height, plot_left=plot_left, plot_bottom=plot_bottom)
+    for index, month in enumerate(months):
+        count = counts.get(month, 0)
+        bar_height = plot_height * count / top_value
+        chart.bars.append(
+            Bar(
+                month=month,
+                count=count,
+                x=round(plot_left + index * slot + gap / 2, 2),
+                y=round(plot_bottom - bar_height, 2),
+                width=round(max(slot - gap, 1), 2),
+                height=round(bar_height, 2),
+            )
+        )
+        if index == 0 or month.month == 1:
+            chart.years.append(YearMark(year=month.year, x=round(plot_left + index * slot, 2)))
+    chart.ticks = [
+        Tick(value=value, y=round(plot_bottom - plot_height * value / top_value, 2))
+        for value in range(0, top_value + 1, step)
+    ]
+    # Year labels closer than 40 px would overlap: keep the first one and every year that fits.
+    kept: list[YearMark] = []
+    for mark in chart.years:
+        if not kept or mark.x - kept[-1].x >= 40:
+            kept.append(mark)
+    chart.years = kept
+    return chart

@@ -1,0 +1,51 @@
+"""Template helpers for the public pages: French dates and JSON-LD."""
+
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import dateformat, timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# Like django.utils.html.json_script: inside <script>, "</script>" or "<!--" in a title must not
+# end or confuse the element, so <, > and & are written as JSON escapes.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def _local(value):
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+@register.filter
+def french_date(value):
+    """ "1er novembre 2026", "26 novembre 2026" (site time zone)."""
+    if not value:
+        return ""
+    value = _local(value)
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {dateformat.format(value, 'F Y')}"
+
+
+@register.filter
+def french_datetime(value):
+    """ "26 novembre 2026 à 14 h 05"."""
+    if not value:
+        return ""
+    value = _local(value)
+    return f"{french_date(value)} à {value.hour} h {value.minute:02d}"
+
+
+@register.filter
+def month_name(value):
+    """ "novembre 2026" for a date."""
+    return dateformat.format(value, "F Y") if value else ""
+
+
+@register.filter
+def json_ld(data):
+    """A ``<script type="application/ld+json">`` element holding ``data``, safely escaped."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
