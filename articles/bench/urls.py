@@ -1,0 +1,11 @@
+"""The project's URLs plus the hello-world ceiling; mounted only by ``articles.bench.settings``."""
+
+from django.urls import path
+
+from newsroom.urls import urlpatterns as project_urlpatterns
+
+from .views import hello
+
+HELLO_PATH = "/__bench__/hello/"
+
+urlpatterns = [path(HELLO_PATH.strip("/") + "/", hello, name="bench_hello"), *project_urlpatterns]
