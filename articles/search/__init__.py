@@ -1,8 +1,265 @@
 """Archive search: one interface, a backend per database.
 
-Placeholder until the search issue lands: indexing is a no-op and ``search`` is not yet offered.
+Public interface (views, services, commands and benchmarks call only these):
+
+- ``index_articles(article_ids)``: bring the index in step with these articles (new, edited,
+  deleted); ``articles.services.refresh_after_commit`` calls it after each commit.
+- ``rebuild_index(batch_size=1000)``: rebuild everything from scratch in batches, with flat
+  memory (``manage.py rebuild_search_index``; the corpus generator calls it after loading).
+- ``search(SearchRequest(...))``: a page of results with snippets, facets and a suggestion.
+
+How it works (README, "Search", has the full story): every article becomes one document of
+four weighted fields (``documents``), normalised in Python for French (``text``); the same
+tokens feed PostgreSQL (tsvector + GIN, ``backends.postgres``) and SQLite (FTS5,
+``backends.sqlite``), so both return the same hits. The reader's query is parsed once
+(``query``) and rendered for each backend; visibility is ``Article.objects.published()`` at
+query time. Only the page shown is ranked in detail, gets snippets and prefetches; counts
+stop at ``MAX_RESULTS`` and facets are computed over at most that many matches.
 """
+
+import datetime
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from ..models import Article, Company, SearchTerm, Section, TaggedCompany
+from . import query as query_parser
+from .backends import get_backend
+from .documents import Document, build_documents
+from .snippets import Snippet, best_snippet
+from .suggest import suggest
+
+PAGE_SIZE = 20
+# Beyond this many matches, counts say "more than" and facets describe the most recent ones:
+# an exact count over half the archive would cost more than the rest of the page.
+MAX_RESULTS = 1000
+MAX_PAGE = MAX_RESULTS // PAGE_SIZE
+MAX_FACETS = 15
+
+SORT_RELEVANCE = "pertinence"
+SORT_DATE = "date"
+
+
+# --- Indexing ---------------------------------------------------------------------------------
 
 
 def index_articles(article_ids) -> None:
-    """Bring the search index in step with these articles (called after commit)."""
+    """Bring the search index in step with these articles (called after commit).
+
+    Existing articles are (re)indexed whatever their status; deleted ones leave the index.
+    """
+    ids = sorted({int(pk) for pk in article_ids if pk is not None})
+    backend = get_backend()
+    for start in range(0, len(ids), 500):
+        batch = ids[start : start + 500]
+        documents, missing = build_documents(batch)
+        with transaction.atomic():
+            backend.write(documents)
+            backend.delete(missing)
+            _add_vocabulary(documents)
+
+
+def rebuild_index(*, batch_size: int = 1000, progress=None) -> int:
+    """Rebuild the whole index and vocabulary from the articles; return how many were indexed.
+
+    Articles are read in primary-key batches of ``batch_size`` (keyset pagination, so memory
+    stays flat however large the archive); each batch is written in its own transaction. The
+    vocabulary's document frequencies are counted on the way and written at the end.
+    ``progress(done)`` is called after each batch if given.
+    """
+    backend = get_backend()
+    backend.clear()
+    frequencies: Counter = Counter()
+    displays: dict[str, tuple[str, bool]] = {}
+    done, last = 0, 0
+    while True:
+        batch = list(Article.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not batch:
+            break
+        documents, _ = build_documents(batch)
+        with transaction.atomic():
+            backend.write(documents)
+        for document in documents:
+            frequencies.update(document.vocabulary.keys())
+            for word, value in document.vocabulary.items():
+                if word not in displays or (value[1] and not displays[word][1]):
+                    displays[word] = value
+        done += len(documents)
+        last = batch[-1]
+        if progress is not None:
+            progress(done)
+    with transaction.atomic():
+        SearchTerm.objects.all().delete()
+        SearchTerm.objects.bulk_create(
+            (_term(word, display, is_company, frequencies[word]) for word, (display, is_company) in displays.items()),
+            batch_size=2000,
+        )
+    return done
+
+
+def _term(word: str, display: str, is_company: bool, frequency: int = 1) -> SearchTerm:
+    return SearchTerm(
+        term=word,
+        display=display[:100],
+        prefix=word[:3],
+        suffix=word[-3:],
+        length=len(word),
+        frequency=frequency,
+        is_company=is_company,
+    )
+
+
+def _add_vocabulary(documents: list[Document]) -> None:
+    """Add the words these documents bring; existing words keep their row (and frequency)."""
+    words: dict[str, tuple[str, bool]] = {}
+    for document in documents:
+        for word, value in document.vocabulary.items():
+            if word not in words or (value[1] and not words[word][1]):
+                words[word] = value
+    if words:
+        SearchTerm.objects.bulk_create(
+            [_term(word, display, is_company) for word, (display, is_company) in words.items()],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+    company_words = [word for word, (_, is_company) in words.items() if is_company]
+    if company_words:
+        # A word first met in a text and later as a company name is proposed with its casing.
+        for word in company_words:
+            SearchTerm.objects.filter(term=word, is_company=False).update(is_company=True, display=words[word][0])
+
+
+# --- Querying ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SearchRequest:
+    """What a reader asked for; the form validates it before it gets here."""
+
+    text: str = ""
+    companies: list[Company] = field(default_factory=list)
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    sort: str = SORT_RELEVANCE
+    page: int = 1
+
+
+@dataclass
+class SearchHit:
+    article: Article
+    snippet: Snippet
+
+
+@dataclass
+class Facet:
+    label: str
+    value: str
+    count: int
+
+
+@dataclass
+class SearchResults:
+    request: SearchRequest
+    hits: list[SearchHit] = field(default_factory=list)
+    total: int = 0
+    total_is_capped: bool = False  # more than MAX_RESULTS matches: ``total`` is MAX_RESULTS
+    page: int = 1
+    num_pages: int = 0
+    company_facets: list[Facet] = field(default_factory=list)
+    year_facets: list[Facet] = field(default_factory=list)
+    suggestion: str | None = None
+    message: str | None = None  # why there is nothing to search, in French
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def start_index(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1 if self.hits else 0
+
+
+def _filtered(request: SearchRequest):
+    """Published articles matching the company and date filters (no text yet)."""
+    articles = Article.objects.published()
+    for company in request.companies:
+        # Several companies: articles about all of them (each facet link narrows the search).
+        articles = articles.filter(Exists(TaggedCompany.objects.filter(content_object=OuterRef("pk"), tag=company)))
+    tz = timezone.get_current_timezone()
+    if request.date_from:
+        start = datetime.datetime.combine(request.date_from, datetime.time.min, tzinfo=tz)
+        articles = articles.filter(published_at__gte=start)
+    if request.date_to:
+        end = datetime.datetime.combine(request.date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+        articles = articles.filter(published_at__lt=end)
+    return articles
+
+
+def search(request: SearchRequest) -> SearchResults:
+    """Run a search; a constant number of queries whatever the page size.
+
+    Queries: one capped count, one page (ranked), two prefetches (companies, sections) and two
+    facet aggregations; with no result, instead, a few vocabulary look-ups for a suggestion.
+    """
+    results = SearchResults(request=request, page=request.page)
+    parsed = query_parser.parse(request.text)
+    if parsed.only_exclusions:
+        results.message = "Ajoutez au moins un mot à rechercher : une exclusion (-mot) seule ne suffit pas."
+        return results
+    if parsed.is_empty:
+        if request.text.strip():
+            results.message = "Votre recherche ne contient aucun mot : essayez avec des lettres ou des chiffres."
+        return results
+
+    backend = get_backend()
+    matches = backend.match(_filtered(request), parsed)
+
+    counted = matches.order_by()[: MAX_RESULTS + 1].count()
+    results.total = min(counted, MAX_RESULTS)
+    results.total_is_capped = counted > MAX_RESULTS
+    results.num_pages = math.ceil(results.total / PAGE_SIZE)
+    if not counted:
+        # Nothing found: perhaps a typo ("Microsfot"). Only then is the vocabulary consulted.
+        results.suggestion = suggest(parsed)
+        return results
+
+    if request.sort == SORT_DATE:
+        ordered = matches.order_by("-published_at", "-pk")
+    else:
+        ordered = matches.annotate(search_rank=backend.rank(parsed)).order_by("-search_rank", "-published_at", "-pk")
+    offset = (request.page - 1) * PAGE_SIZE
+    sections = Prefetch("sections", queryset=Section.objects.order_by("position", "id"))
+    page = list(ordered.with_cards().prefetch_related(sections)[offset : offset + PAGE_SIZE])
+    results.hits = [SearchHit(article, best_snippet(article, parsed)) for article in page]
+
+    # Facets over the matches, or over the most recent MAX_RESULTS of them when there are more.
+    if results.total_is_capped:
+        sample = matches.order_by("-published_at", "-pk").values("pk")[:MAX_RESULTS]
+        scope = Article.objects.filter(pk__in=sample)
+    else:
+        scope = matches
+    years = (
+        scope.annotate(year=ExtractYear("published_at"))
+        .order_by()
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("-year")
+    )
+    results.year_facets = [Facet(str(row["year"]), str(row["year"]), row["count"]) for row in years[:30]]
+    companies = (
+        TaggedCompany.objects.filter(content_object__in=scope.order_by().values("pk"))
+        .values("tag__slug", "tag__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "tag__name")
+    )
+    results.company_facets = [Facet(row["tag__name"], row["tag__slug"], row["count"]) for row in companies[:MAX_FACETS]]
+    return results

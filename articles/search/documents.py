@@ -1,0 +1,144 @@
+"""The search document of an article, built once in Python for every backend.
+
+Four weighted fields, each a list of normalised tokens (see ``text``):
+
+=========== ====================================================== ======
+field       content                                                weight
+=========== ====================================================== ======
+title       the title                                              A
+companies   each tagged company's name and aliases                 B
+extra       the standfirst and the section headings                C
+body        the sections' paragraphs, in order                     D
+=========== ====================================================== ======
+
+Company names and aliases being part of the document, an article tagged Microsoft is found by
+"Microsoft" or "Redmond" even when its text says neither. Drafts and scheduled articles are
+indexed too: visibility is decided at query time by ``Article.objects.published()``, so a
+scheduled article appears at its time with no reindexing.
+
+Each field is cut to a bounded number of tokens, the same way for both backends, so that
+PostgreSQL's position limit (16,383) is never reached and phrases match identically.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..models import Article, Company, CompanyAlias, Section, TaggedCompany
+from . import text
+
+FIELDS = ("title", "companies", "extra", "body")
+WEIGHTS = {"title": "A", "companies": "B", "extra": "C", "body": "D"}
+FIELD_LIMITS = {"title": 200, "companies": 500, "extra": 2_000, "body": 13_000}
+# PostgreSQL keeps at most 256 positions per lexeme in a tsvector.
+MAX_POSITIONS = 256
+MIN_VOCABULARY_LENGTH = 4
+
+
+@dataclass
+class Document:
+    """The tokens of one article's four fields, and the words it adds to the vocabulary."""
+
+    article_id: int
+    fields: dict[str, list[str]]
+    vocabulary: dict[str, tuple[str, bool]] = field(default_factory=dict)  # plain -> (display, is_company)
+
+    def tsvector_literals(self) -> tuple[str, str]:
+        """(document, head) as PostgreSQL tsvector literals, with a gap between fields.
+
+        The gap keeps a phrase from spanning two fields, as FTS5 columns do.
+        """
+        positions: dict[str, list[str]] = defaultdict(list)
+        head = ""
+        pos = 1
+        for name in FIELDS:
+            weight = WEIGHTS[name]
+            for token in self.fields[name]:
+                entries = positions[token]
+                if len(entries) < MAX_POSITIONS:
+                    entries.append(f"{pos}{weight}")
+                pos += 1
+            pos += 1
+            if name == "extra":
+                head = _literal(positions)
+        return _literal(positions), head
+
+    def fts_columns(self) -> tuple[str, str, str, str]:
+        return tuple(" ".join(self.fields[name]) for name in FIELDS)
+
+
+def _literal(positions: dict[str, list[str]]) -> str:
+    # Tokens are [a-z0-9]+ (see text.py), so quoting them needs no escaping.
+    return " ".join(f"'{token}':{','.join(entries)}" for token, entries in positions.items())
+
+
+def _add_words(vocabulary: dict, source: str, tokens: Iterable[text.Token], *, is_company: bool = False) -> None:
+    minimum = 3 if is_company else MIN_VOCABULARY_LENGTH
+    for token in tokens:
+        plain = token.plain
+        if len(plain) < minimum or not plain.isalpha() or not plain.isascii() or plain in vocabulary:
+            continue
+        display = source[token.start : token.end]
+        vocabulary[plain] = (display if is_company else display.lower(), is_company)
+
+
+def _field_tokens(vocabulary: dict, sources: Iterable[str], limit: int, *, is_company: bool = False) -> list[str]:
+    tokens: list[str] = []
+    for source in sources:
+        if not source or len(tokens) >= limit:
+            continue
+        found = text.tokenize(source)
+        _add_words(vocabulary, source, found, is_company=is_company)
+        tokens.extend(t.term for t in found)
+    return tokens[:limit]
+
+
+def build_documents(article_ids: list[int]) -> tuple[list[Document], set[int]]:
+    """Documents for the articles among ``article_ids`` that exist, and the ids that do not.
+
+    Four queries whatever the number of articles (articles, sections, tags, companies with
+    aliases), so batches of a thousand cost the same as one.
+    """
+    rows = list(Article.objects.filter(pk__in=article_ids).order_by().values_list("pk", "title", "standfirst"))
+    found = {pk for pk, _, _ in rows}
+    sections = defaultdict(list)
+    for article_id, heading, body in (
+        Section.objects.filter(article_id__in=found)
+        .order_by("article_id", "position", "id")
+        .values_list("article_id", "heading", "body")
+    ):
+        sections[article_id].append((heading, body))
+    tags = defaultdict(list)
+    for article_id, company_id in (
+        TaggedCompany.objects.filter(content_object_id__in=found)
+        .order_by("id")
+        .values_list("content_object_id", "tag_id")
+    ):
+        tags[article_id].append(company_id)
+    company_names = company_texts({cid for ids in tags.values() for cid in ids})
+
+    documents = []
+    for pk, title, standfirst in rows:
+        vocabulary: dict = {}
+        parts = sections[pk]
+        names = [name for cid in tags[pk] for name in company_names.get(cid, ())]
+        fields = {
+            "title": _field_tokens(vocabulary, [title], FIELD_LIMITS["title"]),
+            "companies": _field_tokens(vocabulary, names, FIELD_LIMITS["companies"], is_company=True),
+            "extra": _field_tokens(vocabulary, [standfirst, *(h for h, _ in parts)], FIELD_LIMITS["extra"]),
+            "body": _field_tokens(vocabulary, [b for _, b in parts], FIELD_LIMITS["body"]),
+        }
+        documents.append(Document(pk, fields, vocabulary))
+    return documents, set(article_ids) - found
+
+
+def company_texts(company_ids: set[int]) -> dict[int, list[str]]:
+    """Each company's name then its aliases: what the "companies" field of its articles holds."""
+    if not company_ids:
+        return {}
+    names = {pk: [name] for pk, name in Company.objects.filter(pk__in=company_ids).values_list("pk", "name")}
+    for company_id, alias in (
+        CompanyAlias.objects.filter(company_id__in=company_ids).order_by("name").values_list("company_id", "name")
+    ):
+        names[company_id].append(alias)
+    return names

@@ -1,0 +1,99 @@
+"""Highlighted passages for the results shown, built in Python on the page's articles only.
+
+The best passage is chosen among the standfirst and the sections (the one matching the most
+query words, then the most occurrences, then the earliest); it links to the section's anchor.
+Highlighting is built on the original text: every piece is HTML-escaped, and only the
+``<mark>`` tags added here are markup, so a title or body holding HTML cannot inject any.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from . import text
+from .query import ParsedQuery
+
+WINDOW_TOKENS = 32
+MAX_SOURCE_CHARS = 20_000
+
+
+@dataclass
+class Snippet:
+    html: SafeString
+    url: str
+    heading: str = ""
+
+
+def _matches(tokens: list[text.Token], parsed: ParsedQuery) -> tuple[set[int], int]:
+    """Indexes of tokens that belong to a match, and how many distinct query items matched."""
+    hits: set[int] = set()
+    items_found = 0
+    terms = [t.term for t in tokens]
+    for item in parsed.positive_items():
+        size = len(item.tokens)
+        found = False
+        for i in range(len(terms) - size + 1):
+            if tuple(terms[i : i + size]) == item.tokens:
+                hits.update(range(i, i + size))
+                found = True
+        items_found += found
+    return hits, items_found
+
+
+def _highlight(source: str, tokens: list[text.Token], hits: set[int]) -> SafeString:
+    if hits:
+        # The window of WINDOW_TOKENS tokens holding the most hits, starting a little before the first.
+        best_start, best_count = 0, -1
+        for start in sorted(hits):
+            begin = max(0, start - 4)
+            count = sum(1 for h in hits if begin <= h < begin + WINDOW_TOKENS)
+            if count > best_count:
+                best_start, best_count = begin, count
+    else:
+        best_start = 0
+    window = tokens[best_start : best_start + WINDOW_TOKENS]
+    if not window:
+        return mark_safe(escape(source[:200]))
+    begin = 0 if best_start == 0 else window[0].start
+    end = len(source) if best_start + WINDOW_TOKENS >= len(tokens) else window[-1].end
+    parts = ["…"] if begin > 0 else []
+    cursor = begin
+    for offset, token in enumerate(window, start=best_start):
+        if offset in hits:
+            parts.append(escape(source[cursor : token.start]))
+            parts.append(f"<mark>{escape(source[token.start : token.end])}</mark>")
+            cursor = token.end
+    parts.append(escape(source[cursor:end]))
+    if end < len(source):
+        parts.append("…")
+    return mark_safe("".join(parts))
+
+
+def best_snippet(article, parsed: ParsedQuery) -> Snippet:
+    """The passage of ``article`` that best matches ``parsed``, highlighted, with its link.
+
+    Reads ``article.sections.all()``: prefetch them for a page of results.
+    """
+    url = article.get_absolute_url()
+    candidates = []
+    if article.standfirst:
+        candidates.append((article.standfirst, url, ""))
+    for section in article.sections.all():
+        if section.body:
+            link = f"{url}#{section.anchor}" if section.anchor else url
+            candidates.append((section.body, link, section.heading))
+    best = None
+    best_key = (-1, -1)
+    for source, link, heading in candidates:
+        # Paragraph breaks become spaces: a snippet is one run of text.
+        source = " ".join(source[:MAX_SOURCE_CHARS].split())
+        tokens = text.tokenize(source)
+        hits, items = _matches(tokens, parsed)
+        key = (items, len(hits))
+        if key > best_key:
+            best, best_key = (source, tokens, hits, link, heading), key
+    if best is None:
+        return Snippet(mark_safe(""), url)
+    source, tokens, hits, link, heading = best
+    return Snippet(_highlight(source, tokens, hits), link, heading)
