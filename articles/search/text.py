@@ -38,75 +38,15 @@ MAX_TOKEN_LENGTH = 60
 
 # Function words skipped in unquoted queries that have other words. Deliberately short: words
 # that also carry meaning ("été", "son", "or", "car", "pas", "point") are not in it.
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "au",
-        "aux",
-        "avec",
-        "ce",
-        "ces",
-        "cet",
-        "cette",
-        "dans",
-        "de",
-        "des",
-        "du",
-        "elle",
-        "elles",
-        "en",
-        "et",
-        "eux",
-        "il",
-        "ils",
-        "je",
-        "la",
-        "le",
-        "les",
-        "leur",
-        "leurs",
-        "lui",
-        "ma",
-        "mais",
-        "me",
-        "meme",
-        "mes",
-        "moi",
-        "mon",
-        "ne",
-        "nos",
-        "notre",
-        "nous",
-        "on",
-        "ou",
-        "par",
-        "pour",
-        "qu",
-        "que",
-        "qui",
-        "sa",
-        "se",
-        "ses",
-        "sur",
-        "ta",
-        "te",
-        "tes",
-        "toi",
-        "ton",
-        "tu",
-        "un",
-        "une",
-        "vos",
-        "votre",
-        "vous",
-        "y",
-        "est",
-        "sont",
-        "etre",
-        "avoir",
-        "ont",
-    ]
-)
+# fmt: off
+STOP_WORDS = frozenset({
+    "a", "au", "aux", "avec", "ce", "ces", "cet", "cette", "dans", "de", "des", "du", "elle", "elles", "en",
+    "et", "eux", "il", "ils", "je", "la", "le", "les", "leur", "leurs", "lui", "ma", "mais", "me", "meme",
+    "mes", "moi", "mon", "ne", "nos", "notre", "nous", "on", "ou", "par", "pour", "qu", "que", "qui", "sa",
+    "se", "ses", "sur", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "y",
+    "est", "sont", "etre", "avoir", "ont",
+})
+# fmt: on
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "ł": "l"})
 _stemmer = Stemmer.Stemmer("french")
@@ -155,10 +95,10 @@ def tokenize(text: str) -> list[Token]:
     for match in WORD_RE.finditer(text):
         start, end = match.span()
         word = match.group()
-        if end < length and text[end] in APOSTROPHES and unaccent(word) in ELIDED:
-            # "l'IA": the particle before the apostrophe is not a word of its own.
-            if end + 1 < length and text[end + 1].isalnum():
-                continue
+        # "l'IA": the particle before the apostrophe is not a word of its own.
+        elided = end + 1 < length and text[end] in APOSTROPHES and text[end + 1].isalnum()
+        if elided and unaccent(word) in ELIDED:
+            continue
         term, plain = _normalise_word(word)
         if term:
             tokens.append(Token(term, plain, start, end))
