@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 
+# A few months of coverage must not draw bars as wide as the chart.
+MAX_BAR_WIDTH = 32
+
+
 @dataclass(frozen=True)
 class Bar:
     month: date
@@ -81,7 +85,7 @@ def nice_step(peak: int) -> int:
     return max(1, peak // 4)
 
 
-def monthly_chart(counts: dict[date, int], *, width: int = 640, height: int = 180) -> MonthlyChart | None:
+def monthly_chart(counts: dict[date, int], *, width: int = 560, height: int = 170) -> MonthlyChart | None:
     """Lay out a bar chart of ``counts`` (first day of month -> number of articles).
 
     Returns None when there is nothing to draw.
@@ -107,7 +111,7 @@ def monthly_chart(counts: dict[date, int], *, width: int = 640, height: int = 18
                 count=count,
                 x=round(plot_left + index * slot + gap / 2, 2),
                 y=round(plot_bottom - bar_height, 2),
-                width=round(max(slot - gap, 1), 2),
+                width=round(min(max(slot - gap, 1), MAX_BAR_WIDTH), 2),
                 height=round(bar_height, 2),
             )
         )

@@ -128,7 +128,14 @@ class ArticleDetailView(DetailView):
 
     @staticmethod
     def shown_update(article):
-        if article.published_at and article.updated_at - article.published_at > UPDATE_GRACE:
+        """When to announce "mis à jour le": an edit made well after publication.
+
+        An article imported or written after its (backdated) publication date was not updated
+        by its last save: the edit must also come well after its creation.
+        """
+        if article.published_at is None:
+            return None
+        if article.updated_at - max(article.published_at, article.created_at) > UPDATE_GRACE:
             return article.updated_at
         return None
 
