@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from . import services
+from .admin_detection import DetectedCompaniesAdminMixin
 from .forms import ArticleAdminForm, CompanyAutocomplete, CompanyChoiceField
 from .models import Article, ArticleSlugRedirect, Company, CompanyAlias, CompanySlugRedirect, RelatedLink, Section
 
@@ -74,7 +75,7 @@ class UnfinishedLinksFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(DetectedCompaniesAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [SectionInline, RelatedLinkInline]
     prepopulated_fields = {"slug": ["title"]}

@@ -380,7 +380,8 @@ def newsletter_import(
     services.article_children_save_in_order(article=article, model=RelatedLink, children=links)
 
     if plan.mentions:
-        article.companies.add(*Company.objects.filter(pk__in=[m.company_id for m in plan.mentions]))
+        companies = Company.objects.filter(pk__in=[m.company_id for m in plan.mentions])
+        services.article_tag_companies(article=article, companies=companies)
 
     services.article_saved(article=article, previous_slug=None)
     if publish:

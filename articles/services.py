@@ -145,3 +145,21 @@ def company_merge(*, source: Company, into: Company) -> Company:
     CompanySlugRedirect.objects.update_or_create(old_slug=source_slug, defaults={"company": into})
     refresh_after_commit(article_ids)
     return into
+
+
+@transaction.atomic
+def article_tag_companies(*, article: Article, companies: Iterable[Company]) -> list[Company]:
+    """Tag ``article`` with ``companies`` (those it already has are left as they are).
+
+    Returns the companies actually added. The version moves on when something was added, so
+    an editor's form opened before the change notices it rather than silently dropping the tag.
+    """
+    tagged = set(article.tagged_companies.values_list("tag_id", flat=True))
+    added = [company for company in companies if company.pk not in tagged]
+    if not added:
+        return []
+    article.companies.add(*added)
+    Article.objects.filter(pk=article.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    article.refresh_from_db(fields=["version", "updated_at"])
+    refresh_after_commit([article.pk])
+    return added
