@@ -10,5 +10,6 @@ admin.site.index_title = _("Tableau de bord")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("articles.search.urls")),  # /recherche/ and /api/recherche/
     path("", include("articles.urls")),
 ]
