@@ -111,7 +111,9 @@ def company_record_slug(*, company: Company, previous_slug: str | None) -> None:
     CompanySlugRedirect.objects.filter(old_slug=company.slug).delete()
     if previous_slug and previous_slug != company.slug:
         CompanySlugRedirect.objects.update_or_create(old_slug=previous_slug, defaults={"company": company})
-        refresh_after_commit(company.tagged_articles.values_list("content_object_id", flat=True))
+    # Called on every admin save of a company: its name and aliases (saved by the inline later
+    # in the same transaction, hence after commit) are part of its articles' search documents.
+    refresh_after_commit(company.tagged_articles.values_list("content_object_id", flat=True))
 
 
 @transaction.atomic
