@@ -1,0 +1,157 @@
+"""The public page cache: hits, purges after edits, conditional requests, editors and scheduled articles."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import services
+from articles.models import Article
+from tests.factories import make_article, make_company
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+    return response, len(queries)
+
+
+def test_second_visit_is_served_from_the_cache_without_queries(client):
+    """A page seen once is served again with no database query, whatever extra query string is added."""
+    article = make_article(companies=["Apple"])
+    for url in [
+        reverse("articles:home"),
+        article.get_absolute_url(),
+        "/entreprises/apple/",
+        reverse("articles:feed_rss"),
+    ]:
+        first, _ = queries_for(client, url)
+        again, count = queries_for(client, url + "?utm_source=lettre")
+        assert count == 0, url
+        assert again.content == first.content
+
+
+def test_edit_through_services_refreshes_every_page_showing_the_article(client, django_capture_on_commit_callbacks):
+    """After article_saved, the home, article, company, archive and feed pages show the new title."""
+    apple = make_company("Apple")
+    article = make_article("Ancien titre", companies=[apple])
+    when = timezone.localtime(article.published_at)
+    urls = [
+        reverse("articles:home"),
+        article.get_absolute_url(),
+        apple.get_absolute_url(),
+        reverse("articles:archive_month", kwargs={"year": when.year, "month": when.month}),
+        reverse("articles:feed_rss"),
+    ]
+    for url in urls:
+        assert "Ancien titre" in client.get(url).content.decode()
+    article.title = "Nouveau titre"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+        services.article_saved(article=article, previous_slug=article.slug)
+    for url in urls:
+        html = client.get(url).content.decode()
+        assert "Nouveau titre" in html and "Ancien titre" not in html, url
+
+
+def test_publish_and_unpublish_refresh_cached_pages(client, django_capture_on_commit_callbacks):
+    """A draft published through the service appears on cached pages; unpublished, it disappears again."""
+    make_article("Déjà là")
+    draft = make_article("Tout nouveau", status=Article.Status.DRAFT)
+    home = reverse("articles:home")
+    assert "Tout nouveau" not in client.get(home).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_publish(article=draft)
+    assert "Tout nouveau" in client.get(home).content.decode()
+    assert client.get(draft.get_absolute_url()).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_unpublish(article=draft)
+    assert "Tout nouveau" not in client.get(home).content.decode()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_unchanged_article_answers_304(client, django_capture_on_commit_callbacks):
+    """An article page carries an ETag; asking again with it gives 304, and 200 once the article changed."""
+    article = make_article("Titre")
+    first = client.get(article.get_absolute_url())
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag
+    again = client.get(article.get_absolute_url(), headers={"if-none-match": etag})
+    assert again.status_code == 304 and again.content == b""
+    company = make_company("Apple")
+    company_page = client.get(company.get_absolute_url())
+    assert client.get(company.get_absolute_url(), headers={"if-none-match": company_page["ETag"]}).status_code == 304
+    article.title = "Titre modifié"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+        services.article_saved(article=article)
+    changed = client.get(article.get_absolute_url(), headers={"if-none-match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_public_pages_tell_shared_caches_to_revalidate(client):
+    """Public pages may be stored by browsers but must be revalidated, and vary on the session cookie."""
+    response = client.get(reverse("articles:home"))
+    assert "no-cache" in response["Cache-Control"] and "public" in response["Cache-Control"]
+    assert "Cookie" in response["Vary"]
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    editor = django_user_model.objects.create_user("redaction", password="x" * 20, is_staff=True)
+    client.force_login(editor)
+    return client
+
+
+def test_editor_preview_is_never_cached_nor_served_to_readers(editor_client, client):
+    """An editor previews a draft; the preview is marked private and a reader still gets a 404."""
+    from django.test import Client
+
+    draft = make_article("Brouillon secret", status=Article.Status.DRAFT)
+    preview = editor_client.get(draft.get_absolute_url())
+    assert preview.status_code == 200 and "Aperçu" in preview.content.decode()
+    assert "no-store" in preview["Cache-Control"] and "private" in preview["Cache-Control"]
+    reader = Client()
+    assert reader.get(draft.get_absolute_url()).status_code == 404
+    assert "Brouillon secret" not in reader.get(reverse("articles:home")).content.decode()
+
+
+def test_editor_never_gets_a_cached_page(editor_client):
+    """With a session cookie, every page is built afresh (the database is queried each time)."""
+    from django.test import Client
+
+    article = make_article()
+    Client().get(article.get_absolute_url())  # a reader fills the cache
+    _, count = queries_for(editor_client, article.get_absolute_url())
+    assert count > 0
+
+
+def test_scheduled_article_appears_at_its_time_and_not_before(client):
+    """A scheduled article is invisible everywhere until its time, then shows on pages cached before it."""
+    apple = make_company("Apple")
+    make_article("Déjà publié", companies=[apple])
+    due = timezone.now() + timedelta(hours=2)
+    scheduled = make_article("Article programmé", published_at=due, companies=[apple])
+    urls = [
+        reverse("articles:home"),
+        apple.get_absolute_url(),
+        reverse("articles:company_list"),
+        reverse("articles:feed_rss"),
+        reverse("articles:sitemap"),
+    ]
+    with time_machine.travel(due - timedelta(minutes=1), tick=False):
+        for url in urls:
+            assert "rogramm" not in client.get(url).content.decode(), url
+        assert client.get(scheduled.get_absolute_url()).status_code == 404
+    with time_machine.travel(due + timedelta(minutes=1), tick=False):
+        assert "Article programmé" in client.get(reverse("articles:home")).content.decode()
+        assert "Article programmé" in client.get(apple.get_absolute_url()).content.decode()
+        assert "Article programmé" in client.get(reverse("articles:feed_rss")).content.decode()
+        assert scheduled.slug in client.get(reverse("articles:sitemap")).content.decode()
+        assert client.get(scheduled.get_absolute_url()).status_code == 200

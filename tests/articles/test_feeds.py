@@ -1,0 +1,103 @@
+"""RSS and Atom feeds, the sitemap and robots.txt: valid XML listing public articles only."""
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import services
+from articles.models import Article
+from tests.factories import make_article, make_company
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture
+def archive():
+    openai, apple = make_company("OpenAI"), make_company("Apple")
+    return {
+        "public": make_article("Public & <sûr>", standfirst="Le chapô.", byline="Léa Martin", companies=[openai]),
+        "apple": make_article("Sur Apple", companies=[apple]),
+        "draft": make_article("Brouillon", status=Article.Status.DRAFT, companies=[openai]),
+        "scheduled": make_article("Programmé", published_at=timezone.now() + timedelta(days=1), companies=[openai]),
+    }
+
+
+def parse(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response, ET.fromstring(response.content)
+
+
+def test_rss_feed_lists_public_articles_with_companies(client, archive):
+    """The RSS feed parses as XML and lists public articles only, with their dates, authors and companies."""
+    response, root = parse(client, reverse("articles:feed_rss"))
+    assert response["Content-Type"].startswith("application/rss+xml")
+    items = root.findall("./channel/item")
+    assert sorted(item.findtext("title") for item in items) == ["Public & <sûr>", "Sur Apple"]
+    public = next(item for item in items if item.findtext("title") == "Public & <sûr>")
+    assert public.findtext("link") == "http://testserver/articles/" + archive["public"].slug + "/"
+    assert public.findtext("description") == "Le chapô."
+    assert public.findtext("pubDate")
+    assert [c.text for c in public.findall("category")] == ["OpenAI"]
+
+
+def test_atom_feed_lists_public_articles(client, archive):
+    """The Atom feed parses as XML and lists public articles only, with their author."""
+    response, root = parse(client, reverse("articles:feed_atom"))
+    assert response["Content-Type"].startswith("application/atom+xml")
+    entries = root.findall(f"{ATOM}entry")
+    assert sorted(e.findtext(f"{ATOM}title") for e in entries) == ["Public & <sûr>", "Sur Apple"]
+    assert "Léa Martin" in [e.findtext(f"{ATOM}author/{ATOM}name") for e in entries]
+    assert all(e.findtext(f"{ATOM}updated") for e in entries)
+
+
+def test_company_feeds_list_only_that_companys_public_articles(client, archive):
+    """A company's RSS and Atom feeds list its public articles only."""
+    _, rss = parse(client, reverse("articles:company_feed_rss", kwargs={"slug": "openai"}))
+    assert [item.findtext("title") for item in rss.findall("./channel/item")] == ["Public & <sûr>"]
+    assert "OpenAI" in rss.findtext("./channel/title")
+    _, atom = parse(client, reverse("articles:company_feed_atom", kwargs={"slug": "openai"}))
+    assert [e.findtext(f"{ATOM}title") for e in atom.findall(f"{ATOM}entry")] == ["Public & <sûr>"]
+
+
+def test_company_feed_of_a_merged_company_answers_301(client, archive):
+    """The feed address of a company merged into another redirects to the target's feed; unknown is 404."""
+    source = make_company("Open AI Inc")
+    services.company_merge(source=source, into=archive["public"].companies.get())
+    response = client.get("/entreprises/open-ai-inc/flux/")
+    assert (response.status_code, response["Location"]) == (301, "/entreprises/openai/flux/")
+    assert client.get("/entreprises/inconnue/flux/").status_code == 404
+
+
+def test_sitemap_lists_public_articles_and_companies_with_lastmod(client, archive):
+    """The sitemap parses as XML, lists public articles and companies with a lastmod, never drafts."""
+    _, root = parse(client, reverse("articles:sitemap"))
+    entries = {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in root}
+    assert f"http://testserver{archive['public'].get_absolute_url()}" in entries
+    assert f"http://testserver{archive['apple'].get_absolute_url()}" in entries
+    assert "http://testserver/entreprises/openai/" in entries
+    assert "http://testserver/" in entries
+    assert not any(archive[name].slug in loc for name in ("draft", "scheduled") for loc in entries)
+    assert entries[f"http://testserver{archive['public'].get_absolute_url()}"]
+    assert entries["http://testserver/entreprises/openai/"]
+
+
+def test_company_with_only_drafts_is_not_in_the_sitemap(client):
+    """A company whose articles are all drafts is left out of the sitemap."""
+    make_article(status=Article.Status.DRAFT, companies=["Secrète"])
+    assert b"/entreprises/secrete/" not in client.get(reverse("articles:sitemap")).content
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    """robots.txt is plain text, keeps crawlers out of the admin and names the sitemap."""
+    response = client.get("/robots.txt")
+    text = response.content.decode()
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /admin/" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text
