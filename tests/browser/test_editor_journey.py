@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Company
 
-from .support import VIEWPORTS, admin_save, login, select2_pick
+from .support import EDITOR_PASSWORD, VIEWPORTS, admin_save, login, select2_pick
 
 TITLE = "Quantix Labs grave ses puces d'inférence avec Microsoft"
 OPENING = "La jeune pousse grenobloise annonce un partenariat industriel de trois ans.\nSon premier client sera Azure."
@@ -119,3 +119,36 @@ def test_editor_writes_previews_publishes_and_renames_an_article(browse, demo, e
     assert response.request.redirected_from.response().status == 301
     expect(reader.locator("h1")).to_have_text(TITLE)
     shots(reader, "after-slug-change")
+
+
+def test_second_editors_save_is_refused_when_the_first_saved_meanwhile(browse, demo, editor, django_user_model, shots):
+    """Two editors open one article; the first saves, the second's save is refused and the first's edit survives."""
+    django_user_model.objects.create_superuser(username="bruno", email="bruno@example.org", password=EDITOR_PASSWORD)
+    article = Article.objects.get(slug="openai-emancipation-microsoft")
+    claire_session = browse(viewport=VIEWPORTS["desktop"])
+    server = claire_session.server_url
+    claire = claire_session.new_page()
+    bruno = browse(viewport=VIEWPORTS["desktop"]).new_page()
+    change_url = f"{server}/admin/articles/article/{article.pk}/change/"
+    login(claire, server)
+    login(bruno, server, username="bruno")
+    claire.goto(change_url)
+    bruno.goto(change_url)
+
+    claire.fill("#id_title", "OpenAI prend ses distances avec Microsoft")
+    admin_save(claire)
+    expect(claire.locator(".messagelist .success")).to_be_visible()
+
+    bruno.fill("#id_standfirst", "Un chapô réécrit par Bruno, sur une version périmée de l'article.")
+    admin_save(bruno)
+    expect(bruno.get_by_text("Vos modifications n'ont PAS été enregistrées", exact=False)).to_be_visible()
+    expect(bruno.get_by_text("OpenAI prend ses distances avec Microsoft", exact=False).first).to_be_visible()
+    # Bruno's text is still in the form, for him to carry over to the current version.
+    expect(bruno.locator("#id_standfirst")).to_have_value(
+        "Un chapô réécrit par Bruno, sur une version périmée de l'article."
+    )
+    shots(bruno, "second-save-refused", full_page=True)
+
+    article.refresh_from_db()
+    assert article.title == "OpenAI prend ses distances avec Microsoft"
+    assert "Bruno" not in article.standfirst
