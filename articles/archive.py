@@ -522,21 +522,24 @@ def _check_header(handle: BinaryIO) -> None:
     """The first non-blank line must be this format's header: refuse any other file at once."""
     for number, raw in _lines(handle):
         try:
-            parsed = parse_line(number, raw)
-        except ArchiveError as error:
-            if "UTF-8" in error.message:
-                raise ArchiveError(
-                    "le fichier n'est pas encodé en UTF-8 : ce n'est pas une archive exportée par export_archive"
-                ) from None
-            raise
-        if parsed is None:
+            text = raw.decode("utf-8").lstrip("\ufeff")
+        except UnicodeDecodeError:
+            raise ArchiveError(
+                "le fichier n'est pas encodé en UTF-8 : ce n'est pas une archive exportée par export_archive"
+            ) from None
+        if not text.strip():
             continue
-        if parsed[0] != "header":
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError:
+            record = None
+        if not isinstance(record, dict) or record.get("type") != "header":
             raise ArchiveError(
                 f"en-tête manquant : la première ligne doit être "
                 f'{{"format":"{FORMAT}","type":"header","version":{VERSION}}}',
                 line=number,
             )
+        parse_line(number, raw)  # checks the format name and version
         return
     raise ArchiveError("fichier vide : aucune ligne à importer")
 
