@@ -80,7 +80,8 @@ class ArticleAdmin(DetectedCompaniesAdminMixin, admin.ModelAdmin):
     inlines = [SectionInline, RelatedLinkInline]
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "byline", "companies"]}),
+        # loaded_version and loaded_state are hidden: they let a concurrent save be refused.
+        (None, {"fields": ["title", "slug", "standfirst", "byline", "companies", "loaded_version", "loaded_state"]}),
         (_("Publication"), {"fields": ["status", "published_at"]}),
     ]
     list_display = ["title", "status", "published_at", "company_list", "section_count", "unfinished_links"]
@@ -157,6 +158,7 @@ class ArticleAdmin(DetectedCompaniesAdminMixin, admin.ModelAdmin):
         with transaction.atomic():
             for article in queryset:
                 services.article_publish(article=article)
+                self.log_change(request, article, _("Publié (action sur la liste des articles)."))
         count = queryset.count()
         self.message_user(
             request,
@@ -169,6 +171,7 @@ class ArticleAdmin(DetectedCompaniesAdminMixin, admin.ModelAdmin):
         with transaction.atomic():
             for article in queryset:
                 services.article_unpublish(article=article)
+                self.log_change(request, article, _("Dépublié (action sur la liste des articles)."))
         count = queryset.count()
         self.message_user(
             request,

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import concurrency
 from .models import Article, ArticleSlugRedirect, Company
 
 
@@ -97,9 +98,25 @@ class CompanyChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    """The article form; it remembers what the editor loaded, so a concurrent save is refused.
+
+    ``loaded_version`` and ``loaded_state`` (a signed snapshot, see ``articles.concurrency``)
+    are filled when the form is shown and posted back unchanged; ``clean()`` compares them with
+    the locked row.
+    """
+
+    loaded_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    loaded_state = forms.CharField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = Article
         fields = ["title", "slug", "standfirst", "byline", "status", "published_at", "companies"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["loaded_version"] = self.instance.version
+            self.initial["loaded_state"] = concurrency.sign_snapshot(concurrency.article_snapshot(self.instance))
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
@@ -115,8 +132,32 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk:
+            self.check_not_changed_meanwhile()
         if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get("published_at"):
             # Publishing without a date means "now"; the admin fills it rather than refusing.
             cleaned["published_at"] = timezone.now()
             self.instance.published_at = cleaned["published_at"]
         return cleaned
+
+    def check_not_changed_meanwhile(self):
+        """Refuse the save if someone else saved this article since this form was loaded.
+
+        The row stays locked until the admin's transaction ends, so the check and the write
+        that follows cannot be separated by another save.
+        """
+        current = concurrency.locked_version(self.instance.pk)
+        loaded = self.cleaned_data.get("loaded_version")
+        if current is None:
+            raise ValidationError(_("Cet article a été supprimé entre-temps : il ne peut plus être enregistré."))
+        if loaded is not None and loaded == current == self.instance.version:
+            return
+        raise ValidationError(
+            concurrency.conflict_messages(
+                article=self.instance,
+                loaded_version=loaded,
+                current_version=current,
+                loaded_state=self.cleaned_data.get("loaded_state", ""),
+            ),
+            code="conflict",
+        )
