@@ -1,0 +1,55 @@
+"""The coverage chart's geometry: one bar per month, empty months kept, round axis marks."""
+
+from datetime import date
+
+from articles.charts import month_range, monthly_chart, nice_step
+
+
+def test_month_range_crosses_years():
+    """Months run from the first to the last inclusive, across a new year."""
+    assert month_range(date(2024, 11, 1), date(2025, 2, 1)) == [
+        date(2024, 11, 1),
+        date(2024, 12, 1),
+        date(2025, 1, 1),
+        date(2025, 2, 1),
+    ]
+
+
+def test_chart_has_a_bar_per_month_with_heights_proportional_to_counts():
+    """Empty months get a zero-height bar and the tallest month reaches the top mark."""
+    chart = monthly_chart({date(2024, 1, 1): 4, date(2024, 3, 1): 2})
+    assert [bar.count for bar in chart.bars] == [4, 0, 2]
+    assert chart.bars[1].height == 0
+    assert chart.bars[0].height == 2 * chart.bars[2].height
+    assert chart.bars[0].y == chart.ticks[-1].y
+    assert [tick.value for tick in chart.ticks] == [0, 1, 2, 3, 4]
+    assert (chart.total, chart.peak.month, chart.first, chart.last) == (
+        6,
+        date(2024, 1, 1),
+        date(2024, 1, 1),
+        date(2024, 3, 1),
+    )
+    assert [bar.month for bar in chart.busy_months] == [date(2024, 1, 1), date(2024, 3, 1)]
+
+
+def test_bars_stay_inside_the_chart_and_years_are_labelled_once():
+    """Over ten years every bar stays inside the drawing and each year label appears at most once."""
+    counts = {date(2015 + i // 12, i % 12 + 1, 1): (i % 7 + 1 if i else 0) for i in range(120)}
+    chart = monthly_chart(counts, width=560, height=170)
+    assert len(chart.bars) == 119  # from February 2015 (January has 0) to December 2024
+    for bar in chart.bars:
+        assert chart.plot_left <= bar.x and bar.x + bar.width <= chart.width
+        assert 0 <= bar.y <= chart.plot_bottom
+    years = [mark.year for mark in chart.years]
+    assert years == sorted(set(years)) and years[0] == 2015
+
+
+def test_nothing_to_draw_gives_none():
+    """A company with no public article has no chart."""
+    assert monthly_chart({}) is None
+    assert monthly_chart({date(2024, 1, 1): 0}) is None
+
+
+def test_axis_steps_are_round():
+    """The vertical axis counts in round steps with at most four marks above zero."""
+    assert [nice_step(peak) for peak in (1, 4, 5, 9, 17, 40, 180)] == [1, 1, 2, 5, 5, 10, 50]
