@@ -47,7 +47,7 @@ from articles.models import Article, Company
 
 from .load import LoadResult, run_wrk, wrk_path
 from .server import Server, collectstatic, get, production_environment
-from .urls import HELLO_PATH
+from .views import HELLO_PATH
 
 DUMMY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench"}}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .urls import HELLO_PATH
+from .views import HELLO_PATH
 
 HOST = "127.0.0.1"
 # The server sits behind a TLS-terminating proxy in production; the benchmark plays that proxy

@@ -4,8 +4,6 @@ from django.urls import path
 
 from newsroom.urls import urlpatterns as project_urlpatterns
 
-from .views import hello
-
-HELLO_PATH = "/__bench__/hello/"
+from .views import HELLO_PATH, hello
 
 urlpatterns = [path(HELLO_PATH.strip("/") + "/", hello, name="bench_hello"), *project_urlpatterns]

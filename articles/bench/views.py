@@ -2,6 +2,8 @@
 
 from django.http import HttpResponse
 
+HELLO_PATH = "/__bench__/hello/"
+
 
 def hello(request):
     # No template, no database, no cache: what remains is gunicorn, WSGI and the middleware
