@@ -174,8 +174,10 @@ def demo(transactional_db):
 
 
 @pytest.fixture
-def editor(transactional_db, django_user_model):
+def editor(transactional_db, django_user_model, settings):
     """A superuser (may publish) with a known password."""
+    # The production hasher takes half a second per login on purpose; tests need no such cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return django_user_model.objects.create_superuser(
         username="claire", email="claire@example.org", password=EDITOR_PASSWORD, first_name="Claire"
     )

@@ -40,3 +40,24 @@ def admin_save(page, button: str = "_continue") -> None:
     """Click one of the change form's save buttons (the bottom row) and wait for the next page."""
     with page.expect_navigation():
         page.locator(f".submit-row input[name={button}]").last.click()
+
+
+def tab_to(page, locator, *, limit: int = 80) -> None:
+    """Press Tab until ``locator`` has the keyboard focus; fail if it never gets it.
+
+    Also checks that the focused element shows where the focus is (an outline or a shadow),
+    as a keyboard user needs to see it.
+    """
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("element => element === document.activeElement"):
+            indicator = locator.evaluate(
+                """element => {
+                    const style = getComputedStyle(element);
+                    return (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
+                        || style.boxShadow !== "none";
+                }"""
+            )
+            assert indicator, f"{locator} has the focus but shows no focus indicator"
+            return
+    raise AssertionError(f"{locator} never got the keyboard focus after {limit} presses of Tab")

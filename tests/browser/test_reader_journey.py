@@ -1,9 +1,11 @@
 """The reader's journeys in Chromium, at phone and desktop sizes, on the demo archive."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
-from .support import VIEWPORTS
+from .support import VIEWPORTS, tab_to
 
 ARTICLE = "OpenAI veut s'émanciper de Microsoft"
 SECTION = ("Copilot impacté ?", "copilot-impacte")
@@ -56,3 +58,42 @@ def test_reader_goes_from_home_to_an_article_a_section_a_company_and_an_older_ar
     older_date = page.locator("main .meta time").first.get_attribute("datetime")
     assert older_date < first_date
     shots(page, "older-article")
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_reader_searches_filters_and_jumps_to_a_section_with_the_keyboard_only(browse, demo, shots, size):
+    """With Tab and Enter only, a reader searches without accents, filters by company, opens a snippet's section."""
+    session = browse(viewport=VIEWPORTS[size])
+    page = session.new_page()
+    server = session.server_url
+    page.goto(f"{server}/")
+
+    # The header's search box, reached by keyboard; "dependance" must find "dépendance".
+    tab_to(page, page.locator("header").get_by_role("searchbox"))
+    page.keyboard.type("dependance")
+    shots(page, "query-typed")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/recherche/\?q=dependance$"))
+    hits = page.locator(".search-hit")
+    expect(hits).to_have_count(2)
+    expect(page.locator("mark").first).to_have_text(re.compile("^d[ée]pend", re.IGNORECASE))
+    shots(page, "results")
+
+    # Filter by company from the facets.
+    tab_to(page, page.locator(".search-facets").get_by_role("link", name="Mistral AI"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"entreprise=mistral-ai"))
+    expect(hits).to_have_count(1)
+    expect(page.get_by_role("list", name="Filtres actifs")).to_contain_text("Mistral AI")
+    shots(page, "filtered-by-company")
+
+    # The highlighted snippet leads straight to the section it quotes.
+    snippet = hits.first.locator(".search-snippet a")
+    expect(snippet.locator("mark")).to_have_text("dépendance")
+    tab_to(page, snippet)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{server}/articles/mistral-ai-leve-1-7-milliard/#nouvelles-ressources")
+    expect(
+        page.locator("section#nouvelles-ressources").get_by_role("heading", name="Nouvelles ressources")
+    ).to_be_in_viewport()
+    shots(page, "section-from-snippet")
