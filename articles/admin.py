@@ -17,7 +17,23 @@ from .models import Article, ArticleSlugRedirect, Company, CompanyAlias, Company
 admin.site.unregister(Tag)
 
 
-class SectionInline(admin.StackedInline):
+class ArticlePartInline:
+    """Sections and links follow their article: editable only by those who may change it."""
+
+    def _article_editable(self, request, obj):
+        return obj is None or self.admin_site._registry[self.parent_model].has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and self._article_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._article_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._article_editable(request, obj)
+
+
+class SectionInline(ArticlePartInline, admin.StackedInline):
     model = Section
     fields = ["position", "heading", "body", "anchor"]
     readonly_fields = ["anchor"]
@@ -28,7 +44,7 @@ class SectionInline(admin.StackedInline):
     verbose_name_plural = _("sections (dans l'ordre ; la première sans intertitre en général)")
 
 
-class RelatedLinkInline(admin.TabularInline):
+class RelatedLinkInline(ArticlePartInline, admin.TabularInline):
     model = RelatedLink
     fk_name = "article"
     fields = ["position", "title", "target", "url", "status_label"]
@@ -126,6 +142,14 @@ class ArticleAdmin(DetectedCompaniesAdminMixin, admin.ModelAdmin):
 
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")
+
+    def has_change_permission(self, request, obj=None):
+        # A published or scheduled article is live, or about to be: changing it is an editor's
+        # call. Contributors see it read-only (they keep the view permission).
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None and obj.status != Article.Status.DRAFT:
+            return self.has_publish_permission(request)
+        return allowed
 
     @admin.display(description=_("entreprises"))
     def company_list(self, article):

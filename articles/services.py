@@ -145,6 +145,8 @@ def company_merge(*, source: Company, into: Company) -> Company:
     if source_name.lower() not in known:
         CompanyAlias.objects.create(company=into, name=source_name)
     CompanySlugRedirect.objects.update_or_create(old_slug=source_slug, defaults={"company": into})
+    # The articles' companies changed: an editor's form loaded before the merge is now stale.
+    Article.objects.filter(pk__in=article_ids).update(version=F("version") + 1)
     refresh_after_commit(article_ids)
     return into
 

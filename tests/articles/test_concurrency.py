@@ -8,7 +8,7 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import TestCase, TransactionTestCase, skipUnlessDBFeature
+from django.test import TestCase, TransactionTestCase, override_settings, skipUnlessDBFeature
 from django.urls import reverse
 
 from articles import concurrency
@@ -18,6 +18,9 @@ from tests.factories import make_article, make_company, make_link
 
 PASSWORD = "Un-mot-de-passe-solide-42"
 REFUSED = "Vos modifications n'ont PAS été enregistrées"
+
+# Tests log in often: a fast hasher keeps them quick (production keeps PBKDF2).
+FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 
 
 def make_editor(username):
@@ -51,6 +54,7 @@ def errors_text(response):
     return " ".join(str(e) for e in response.context["adminform"].form.non_field_errors())
 
 
+@FAST_HASHER
 class ConflictTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -245,6 +249,7 @@ ADDITIONS = {add_section, add_link, add_company}
 EDITS = [edit_title, edit_byline, edit_standfirst, edit_section_body, add_section, add_link, add_company]
 
 
+@FAST_HASHER
 class RandomisedPairsTests(TestCase):
     pairs = 100
 
@@ -299,6 +304,7 @@ class RandomisedPairsTests(TestCase):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks across connections (PostgreSQL)")
+@FAST_HASHER
 class SimultaneousSavesTests(TransactionTestCase):
     """Two threads, two database connections, posting at the same moment."""
 

@@ -16,13 +16,16 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from tests.factories import make_article, make_company, make_link
 
 ROOT = Path(__file__).resolve().parents[2]
 PROD_SECRET = "production-like-secret-key-for-the-test-suite-0123456789-abcdefghij"
+
+# Tests log in often: a fast hasher keeps them quick (production keeps PBKDF2).
+FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 
 
 def production_env(**extra) -> dict:
@@ -390,6 +393,7 @@ class InlineCodeFinder(HTMLParser):
         return parser.violations
 
 
+@FAST_HASHER
 class PagesNeedNoInlineCodeTests(TestCase):
     @classmethod
     def setUpTestData(cls):
