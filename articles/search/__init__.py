@@ -232,13 +232,13 @@ def search(request: SearchRequest) -> SearchResults:
         results.suggestion = suggest(parsed)
         return results
 
+    start = (request.page - 1) * PAGE_SIZE
     if request.sort == SORT_DATE:
-        ordered = matches.order_by("-published_at", "-pk")
+        ordered = matches.order_by("-published_at", "-pk")[start : start + PAGE_SIZE]
     else:
-        ordered = matches.annotate(search_rank=backend.rank(parsed)).order_by("-search_rank", "-published_at", "-pk")
-    offset = (request.page - 1) * PAGE_SIZE
+        ordered = backend.ranked(matches, parsed, start, start + PAGE_SIZE)
     sections = Prefetch("sections", queryset=Section.objects.order_by("position", "id"))
-    page = list(ordered.with_cards().prefetch_related(sections)[offset : offset + PAGE_SIZE])
+    page = list(ordered.with_cards().prefetch_related(sections))
     results.hits = [SearchHit(article, best_snippet(article, parsed)) for article in page]
 
     # Facets over the matches, or over the most recent MAX_RESULTS of them when there are more.

@@ -76,8 +76,10 @@ def _add_words(vocabulary: dict, source: str, tokens: Iterable[text.Token], *, i
     minimum = 3 if is_company else MIN_VOCABULARY_LENGTH
     for token in tokens:
         plain = token.plain
-        if len(plain) < minimum or not plain.isalpha() or not plain.isascii() or plain in vocabulary:
+        if len(plain) < minimum or not plain.isalpha() or not plain.isascii():
             continue
+        if plain in vocabulary and (vocabulary[plain][1] or not is_company):
+            continue  # a company's spelling wins over the same word met in a text
         display = source[token.start : token.end]
         vocabulary[plain] = (display if is_company else display.lower(), is_company)
 

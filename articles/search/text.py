@@ -13,7 +13,8 @@ The pipeline for each word of a text:
 3. lower-case and remove accents and ligatures ("Évènement" → "evenement", "œuvre" →
    "oeuvre"), so matching is accent-insensitive in both directions;
 4. stem with the Snowball French stemmer (PyStemmer), then drop a final "e" the stemmer leaves
-   on words whose accent was removed ("émancipée" → "emancip", like "émanciper");
+   on words whose accent was removed ("émancipée" → "emancip", like "émanciper"); words
+   ending in "ai" are left whole ("OpenAI" stays "openai", not "open");
 5. encode anything that is not ASCII (Greek, Arabic, Chinese...) as ``u<hex>`` so that every
    token is ``[a-z0-9]+`` and both engines see exactly the same token.
 
@@ -80,7 +81,9 @@ def _normalise_word(word: str) -> tuple[str, str]:
     plain = "".join(c for c in _ascii(unaccent(word)) if c.isalnum())[:MAX_TOKEN_LENGTH]
     if not plain:
         return "", ""
-    if plain.isdigit() or not plain.isascii():
+    if plain.isdigit() or not plain.isascii() or plain.endswith("ai"):
+        # Snowball cuts "-ai" as a past-tense ending, turning "OpenAI" into "open" and "xAI"
+        # into "x"; that tense is rare in news, names ending in "ai" are not.
         return plain, plain
     stem = _stemmer.stemWord(plain)
     if len(stem) > 4 and stem.endswith("e"):

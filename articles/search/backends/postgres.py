@@ -15,6 +15,11 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
 from django.db.models import Expression, F, FloatField, Lookup
 
+from ...models import Article
+
+# How many of the best matches by head rank are ranked again on their whole document.
+RERANK = 200
+
 # ts_rank weights, in the order {D, C, B, A}: title above companies, standfirst and headings.
 RANK_WEIGHTS = "{0.1, 0.4, 0.4, 1.0}"
 
@@ -38,15 +43,15 @@ class TsQueryMatch(Lookup):
 SearchVectorField.register_lookup(TsQueryMatch)
 
 
-class HeadRank(Expression):
-    """``ts_rank(weights, head, 'literal'::tsquery)``: relevance from the small vector only."""
+class VectorRank(Expression):
+    """``ts_rank(weights, <vector>, 'literal'::tsquery)`` on ``head`` (small) or ``document``."""
 
     output_field = FloatField()
 
-    def __init__(self, tsquery: str):
+    def __init__(self, tsquery: str, vector: str = "head"):
         super().__init__()
         self.tsquery = tsquery
-        self.head = F("search_document__head")
+        self.head = F(f"search_document__{vector}")
 
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
         clone = self.copy()
@@ -85,9 +90,23 @@ class PostgresBackend:
     def match(self, queryset, parsed):
         return queryset.filter(search_document__document__tsquery_matches=parsed.to_tsquery())
 
-    def rank(self, parsed):
-        """Higher is better."""
-        return HeadRank(parsed.to_tsquery_any())
+    def ranked(self, matches, parsed, start: int, stop: int):
+        """The matches from ``start`` to ``stop`` by relevance, newer first among equals.
+
+        Every match is ordered by the small ``head`` vector; the first ``RERANK`` of that
+        order are then ordered again with the whole document (body included), which reads
+        the large vectors of those few rows only. Pages beyond them keep the first order.
+        """
+        any_token = parsed.to_tsquery_any()
+        first = matches.annotate(search_rank=VectorRank(any_token)).order_by("-search_rank", "-published_at", "-pk")
+        if start >= RERANK:
+            return first[start:stop]
+        candidates = first.values("pk")[:RERANK]
+        return (
+            Article.objects.filter(pk__in=candidates)
+            .annotate(search_rank=VectorRank(any_token, "document"), head_rank=VectorRank(any_token))
+            .order_by("-search_rank", "-head_rank", "-published_at", "-pk")[start : min(stop, RERANK)]
+        )
 
     def indexed_count(self) -> int:
         with connection.cursor() as cursor:

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Expression, F, FloatField, Lookup, TextField
 
 # bm25 column weights, in the table's column order (title, companies, extra, body).
-BM25_WEIGHTS = (10.0, 4.0, 4.0, 1.0)
+BM25_WEIGHTS = (5.0, 2.0, 2.0, 1.0)
 
 
 class Fts5Match(Lookup):
@@ -81,9 +81,9 @@ class SqliteBackend:
     def match(self, queryset, parsed):
         return queryset.filter(search_fts__match__fts5_matches=parsed.to_fts5())
 
-    def rank(self, parsed):
-        """Higher is better."""
-        return Bm25Rank()
+    def ranked(self, matches, parsed, start: int, stop: int):
+        """The matches from ``start`` to ``stop`` by bm25 (weighted columns), newer first among equals."""
+        return matches.annotate(search_rank=Bm25Rank()).order_by("-search_rank", "-published_at", "-pk")[start:stop]
 
     def indexed_count(self) -> int:
         with connection.cursor() as cursor:

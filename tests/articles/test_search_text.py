@@ -1,0 +1,87 @@
+"""The French normaliser and the query parser, without a database."""
+
+import pytest
+
+from articles.search import text
+from articles.search.query import parse
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("évènement", "even"),
+        ("événements", "even"),
+        ("EVENEMENT", "even"),
+        ("investissements", "invest"),
+        ("investir", "invest"),
+        ("émancipée", "emancip"),
+        ("émanciper", "emancip"),
+        ("Œuvres", "oeuvr"),
+    ],
+)
+def test_accents_case_and_stems_normalise_alike(written, expected):
+    """Accents, case, plurals and verb forms reduce to one token, whichever way they are written."""
+    assert text.terms(written) == [expected]
+
+
+@pytest.mark.parametrize("written", ["l'IA", "l’IA", "L’ia", "d'IA", "d’IA"])
+def test_elided_particles_are_dropped_with_either_apostrophe(written):
+    """ "l'IA" and "d’IA" (straight or typographic apostrophe) are the word "ia" alone."""
+    assert text.terms(written) == ["ia"]
+
+
+def test_offsets_point_into_the_original_text():
+    """Tokens remember where their word sits, so snippets highlight the original characters."""
+    source = "L’éditeur de Windows"
+    assert [source[t.start : t.end] for t in text.tokenize(source)] == ["éditeur", "de", "Windows"]
+
+
+def test_every_token_is_ascii_alphanumeric():
+    """Whatever the script, tokens are [a-z0-9]+, so FTS5 and PostgreSQL see the same ones."""
+    for token in text.terms("Ünïcödé 数据 مرحبا Ωmega 😀 x_y"):
+        assert token.isascii() and token.isalnum() and token == token.lower()
+
+
+def test_unquoted_stop_words_are_skipped_but_never_swallow_a_query():
+    """Stop words go when other words remain, and stay when the query has nothing else."""
+    assert parse("de la fibre").positive_tokens() == ["fibr"]
+    assert parse("le la").positive_tokens() == ["le", "la"]
+
+
+def test_quoted_phrase_keeps_its_stop_words_in_order():
+    """A quoted phrase keeps every word, in order, as one item."""
+    assert parse('"être ou ne pas être"').to_tsquery() == "('etre' <-> 'ou' <-> 'ne' <-> 'pas' <-> 'etre')"
+
+
+def test_or_binds_tighter_than_the_implicit_and():
+    """ "a OR b c" means (a or b) and c, on both backends."""
+    parsed = parse("fibre OR quantique raccordement")
+    assert parsed.to_tsquery() == "( 'fibr' | 'quantiqu' ) & 'raccord'"
+    assert parsed.to_fts5() == '("fibr" OR "quantiqu") AND ("raccord")'
+
+
+def test_exclusions_render_as_not():
+    """ "-word" and -"phrase" exclude on both backends."""
+    parsed = parse('microsoft -nvidia -"puces graphiques"')
+    assert parsed.to_tsquery() == "'microsoft' & !'nvidi' & !('puc' <-> 'graphiqu')"
+    assert parsed.to_fts5() == '(("microsoft")) NOT ("nvidi" OR "puc graphiqu")'
+
+
+def test_only_exclusions_is_flagged():
+    """A query with exclusions only is not run (it would match the whole archive)."""
+    assert parse("-microsoft").only_exclusions
+
+
+@pytest.mark.parametrize("raw", ["", '"', "«", "()", "!&|:*()<>", "\x00", "OR", "- -", "😀", "'''", "\\"])
+def test_operator_characters_never_reach_the_query_languages(raw):
+    """Readers' operator characters are dropped: rendered queries hold only quoted tokens."""
+    parsed = parse(raw)
+    if not parsed.is_empty:
+        rendered = parsed.to_tsquery() + parsed.to_fts5()
+        assert not set(rendered) & set(":*\\\x00")
+    assert parse(raw * 100).groups is not None
+
+
+def test_company_names_ending_in_ai_are_not_cut():
+    """ "OpenAI" is not stemmed to "open", so it does not match every "open source"."""
+    assert text.terms("OpenAI open") == ["openai", "open"]
