@@ -1,17 +1,34 @@
 """The editors' admin: articles with their sections and related reading, companies with aliases."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
-from django.utils.html import format_html_join
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from . import services
 from .admin_detection import DetectedCompaniesAdminMixin
-from .forms import ArticleAdminForm, CompanyAutocomplete, CompanyChoiceField
-from .models import Article, ArticleSlugRedirect, Company, CompanyAlias, CompanySlugRedirect, RelatedLink, Section
+from .forms import ArticleAdminForm, CompanyAutocomplete, CompanyChoiceField, CompanyMergeForm
+from .models import (
+    Article,
+    ArticleSlugRedirect,
+    Company,
+    CompanyAlias,
+    CompanySlugRedirect,
+    RelatedLink,
+    Section,
+    TaggedCompany,
+)
 
 # Companies are the archive's only tags: django-taggit's generic Tag model is unused here.
 admin.site.unregister(Tag)
@@ -238,6 +255,152 @@ class CompanyAdmin(admin.ModelAdmin):
         previous_slug = form.initial.get("slug") if change else None
         super().save_model(request, obj, form, change)
         services.company_record_slug(company=obj, previous_slug=previous_slug)
+
+    # --- Deleting and merging: nothing lost ----------------------------------------------------
+    # A company's deletion strips it from every article that carries it. The delete page lists
+    # those articles by title and offers merging into another company instead (the articles,
+    # aliases and old address then move over). Bulk deletion is not offered: each deletion
+    # goes through that page.
+
+    merge_batch_limit = 100
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_merge_permission(self, request, obj=None):
+        # Merging deletes the sources and changes the target.
+        return self.has_delete_permission(request, obj) and self.has_change_permission(request, obj)
+
+    def get_urls(self):
+        merge = path(
+            "fusionner/",
+            self.admin_site.admin_view(self.merge_view),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_merge",
+        )
+        return [merge, *super().get_urls()]
+
+    @admin.action(description=_("Fusionner les entreprises sélectionnées dans une autre…"), permissions=["merge"])
+    def merge_selected(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True)[: self.merge_batch_limit])
+        return redirect(f"{reverse('admin:articles_company_merge')}?{urlencode({'ids': ids})}")
+
+    actions = ["merge_selected"]
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what goes with the company, naming the articles that lose it.
+
+        Same as the admin's own, except that each TaggedCompany row reads "Article « Titre »
+        perd cette entreprise" with a link, rather than an opaque "12 – Microsoft".
+        """
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        tagged_label = f"{capfirst(TaggedCompany._meta.verbose_name)}: "
+        titles = {
+            f"{tagged_label}{row}": row
+            for row in TaggedCompany.objects.filter(tag__in=list(objs)).select_related("content_object", "tag")
+        }
+
+        def readable(items):
+            result = []
+            for item in items:
+                if isinstance(item, list):
+                    result.append(readable(item))
+                elif item in titles:
+                    row = titles[item]
+                    result.append(
+                        format_html(
+                            '{} <a href="{}">« {} »</a> {}',
+                            _("Article"),
+                            reverse("admin:articles_article_change", args=[row.content_object_id]),
+                            row.content_object.title,
+                            _("perd cette entreprise"),
+                        )
+                    )
+                else:
+                    result.append(item)
+            return result
+
+        return readable(deleted), model_count, perms_needed, protected
+
+    def delete_view(self, request, object_id, extra_context=None):
+        company = self.get_object(request, unquote(object_id))
+        extra_context = dict(extra_context or {})
+        if company is not None:
+            carried_by = Article.objects.filter(tagged_companies__tag=company).order_by("-published_at", "-id")
+            extra_context.update(
+                carried_by=carried_by[:200],
+                carried_count=carried_by.count(),
+                can_merge=self.has_merge_permission(request, company),
+                merge_url=f"{reverse('admin:articles_company_merge')}?{urlencode({'ids': company.pk})}",
+            )
+        return super().delete_view(request, object_id, extra_context)
+
+    def merge_view(self, request):
+        """Merge one or more companies into another, after a confirmation listing what moves."""
+        if not self.has_merge_permission(request):
+            raise PermissionDenied
+        raw_ids = (request.POST.get("ids") or request.GET.get("ids") or "")[:2000]
+        ids = [int(part) for part in raw_ids.split(",") if part.strip().isdigit() and len(part.strip()) < 19]
+        sources = list(Company.objects.filter(pk__in=ids[: self.merge_batch_limit]).order_by("name"))
+        changelist = reverse("admin:articles_company_changelist")
+        if not sources:
+            self.message_user(request, _("Choisissez d'abord les entreprises à fusionner."), messages.WARNING)
+            return redirect(changelist)
+
+        form = CompanyMergeForm(request.POST or None, sources=sources)
+        confirming = False
+        if request.method == "POST" and form.is_valid():
+            target = form.cleaned_data["into"]
+            if form.cleaned_data["confirmed"]:
+                self._merge(request, sources=sources, into=target)
+                return redirect(reverse("admin:articles_company_change", args=[target.pk]))
+            confirming = True
+            form = CompanyMergeForm(initial={"into": target, "confirmed": True}, sources=sources)
+            form.fields["into"].widget = form.fields["into"].hidden_widget()
+            form.target = target
+
+        articles = Article.objects.filter(tagged_companies__tag__in=sources).distinct().order_by("-published_at", "-id")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Fusionner des entreprises"),
+            "sources": sources,
+            "ids": ",".join(str(source.pk) for source in sources),
+            "form": form,
+            "confirming": confirming,
+            "target": getattr(form, "target", None),
+            "articles": articles[:200],
+            "article_count": articles.count(),
+            "aliases": CompanyAlias.objects.filter(company__in=sources).order_by("name"),
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/articles/company/merge.html", context)
+
+    def _merge(self, request, *, sources, into):
+        article_admin = self.admin_site.get_model_admin(Article)
+        with transaction.atomic():
+            for source in sources:
+                articles = list(Article.objects.filter(tagged_companies__tag=source))
+                name = source.name
+                services.company_merge(source=source, into=into)
+                message = _("Entreprise « %(source)s » fusionnée dans « %(into)s ».") % {
+                    "source": name,
+                    "into": into.name,
+                }
+                self.log_change(request, into, message)
+                for article in articles:
+                    article_admin.log_change(request, article, message)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d entreprise fusionnée dans « %(into)s ».",
+                "%(count)d entreprises fusionnées dans « %(into)s ».",
+                len(sources),
+            )
+            % {"count": len(sources), "into": into.name},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(ArticleSlugRedirect)

@@ -161,3 +161,23 @@ class ArticleAdminForm(forms.ModelForm):
             ),
             code="conflict",
         )
+
+
+class CompanyMergeForm(forms.Form):
+    """Pick the company that absorbs the ones being merged (see ``services.company_merge``)."""
+
+    into = forms.ModelChoiceField(
+        queryset=Company.objects.none(),
+        label=_("Fusionner dans"),
+        help_text=_(
+            "L'entreprise qui reste, ex. « Microsoft » pour « Microsoft Corp. » : elle reprend les "
+            "articles, les alias et l'ancienne adresse des entreprises fusionnées."
+        ),
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = Company.objects.exclude(pk__in=[source.pk for source in sources]).order_by(
+            "name"
+        )
