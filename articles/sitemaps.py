@@ -1,4 +1,9 @@
-"""``/sitemap.xml``: every public article and company page, with their last-modified dates."""
+"""The sitemap: an index at ``/sitemap.xml`` and one sitemap per section, with last-modified dates.
+
+Public articles and companies only. Each section is split in pages of ``limit`` addresses that the
+index lists, so the archive can grow past the protocol's 50,000 addresses per file; the index's
+dates come from one aggregate query per section, not from walking every item.
+"""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
@@ -17,6 +22,10 @@ class ArticleSitemap(Sitemap):
     def lastmod(self, article):
         return max(article.updated_at, article.published_at)
 
+    def get_latest_lastmod(self):
+        latest = Article.objects.published().aggregate(updated=Max("updated_at"), published=Max("published_at"))
+        return max(filter(None, latest.values()), default=None)
+
 
 class CompanySitemap(Sitemap):
     """Companies with at least one public article; their page changes with their latest article."""
@@ -34,6 +43,11 @@ class CompanySitemap(Sitemap):
 
     def lastmod(self, company):
         return company.latest
+
+    def get_latest_lastmod(self):
+        return (
+            Article.objects.published().filter(companies__isnull=False).aggregate(latest=Max("published_at"))["latest"]
+        )
 
 
 class PageSitemap(Sitemap):

@@ -1,4 +1,4 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from . import feeds, views
@@ -50,6 +50,17 @@ urlpatterns = [
     path("archives/<year:year>/<month:month>/", views.MonthArchive.as_view(), name="archive_month"),
     path("flux/", public_page(feeds.LatestArticlesFeed(), params=()), name="feed_rss"),
     path("flux/atom/", public_page(feeds.LatestArticlesAtomFeed(), params=()), name="feed_atom"),
-    path("sitemap.xml", public_page(sitemap, params=("p",)), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        public_page(sitemap_views.index, params=()),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        public_page(sitemap_views.sitemap, params=("p",)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

@@ -143,7 +143,7 @@ def test_scheduled_article_appears_at_its_time_and_not_before(client):
         apple.get_absolute_url(),
         reverse("articles:company_list"),
         reverse("articles:feed_rss"),
-        reverse("articles:sitemap"),
+        reverse("articles:sitemap_section", kwargs={"section": "articles"}),
     ]
     with time_machine.travel(due - timedelta(minutes=1), tick=False):
         for url in urls:
@@ -153,5 +153,6 @@ def test_scheduled_article_appears_at_its_time_and_not_before(client):
         assert "Article programmé" in client.get(reverse("articles:home")).content.decode()
         assert "Article programmé" in client.get(apple.get_absolute_url()).content.decode()
         assert "Article programmé" in client.get(reverse("articles:feed_rss")).content.decode()
-        assert scheduled.slug in client.get(reverse("articles:sitemap")).content.decode()
+        sitemap = reverse("articles:sitemap_section", kwargs={"section": "articles"})
+        assert scheduled.slug in client.get(sitemap).content.decode()
         assert client.get(scheduled.get_absolute_url()).status_code == 200

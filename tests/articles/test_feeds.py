@@ -75,10 +75,21 @@ def test_company_feed_of_a_merged_company_answers_301(client, archive):
     assert client.get("/entreprises/inconnue/flux/").status_code == 404
 
 
+def sitemap_entries(client) -> dict[str, str]:
+    """Every address of every sitemap the index lists, with its lastmod."""
+    _, index = parse(client, reverse("articles:sitemap"))
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    entries = {}
+    for sitemap in index.findall(f"{SITEMAP}sitemap"):
+        location = sitemap.findtext(f"{SITEMAP}loc").removeprefix("http://testserver")
+        _, urlset = parse(client, location)
+        entries.update({url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in urlset})
+    return entries
+
+
 def test_sitemap_lists_public_articles_and_companies_with_lastmod(client, archive):
-    """The sitemap parses as XML, lists public articles and companies with a lastmod, never drafts."""
-    _, root = parse(client, reverse("articles:sitemap"))
-    entries = {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in root}
+    """The sitemap index and its sitemaps parse as XML and list public articles and companies with a lastmod."""
+    entries = sitemap_entries(client)
     assert f"http://testserver{archive['public'].get_absolute_url()}" in entries
     assert f"http://testserver{archive['apple'].get_absolute_url()}" in entries
     assert "http://testserver/entreprises/openai/" in entries
@@ -88,10 +99,27 @@ def test_sitemap_lists_public_articles_and_companies_with_lastmod(client, archiv
     assert entries["http://testserver/entreprises/openai/"]
 
 
+def test_sitemap_index_splits_large_sections_into_pages(client, monkeypatch):
+    """A section longer than its page size is listed in the index once per page (?p=2...)."""
+    from articles.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    for _ in range(5):
+        make_article()
+    _, index = parse(client, reverse("articles:sitemap"))
+    locations = [sitemap.findtext(f"{SITEMAP}loc") for sitemap in index]
+    assert "http://testserver/sitemap-articles.xml?p=3" in locations
+    _, page = parse(client, "/sitemap-articles.xml?p=3")
+    assert len(page) == 1
+
+
 def test_company_with_only_drafts_is_not_in_the_sitemap(client):
     """A company whose articles are all drafts is left out of the sitemap."""
     make_article(status=Article.Status.DRAFT, companies=["Secrète"])
-    assert b"/entreprises/secrete/" not in client.get(reverse("articles:sitemap")).content
+    make_article(companies=["Publique"])
+    entries = sitemap_entries(client)
+    assert "http://testserver/entreprises/publique/" in entries
+    assert "http://testserver/entreprises/secrete/" not in entries
 
 
 def test_robots_txt_points_to_the_sitemap(client):
@@ -101,3 +129,4 @@ def test_robots_txt_points_to_the_sitemap(client):
     assert response["Content-Type"].startswith("text/plain")
     assert "Disallow: /admin/" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert client.get("/sitemap.xml").status_code == 200

@@ -367,7 +367,9 @@ def test_500_page_renders_without_context_or_database(django_assert_num_queries)
         "/articles/%C3%A9t%C3%A9/",
         "/entreprises/apple/flux/?page=2",
         "/sitemap.xml?p=abc",
-        "/sitemap.xml?p=99",
+        "/sitemap-articles.xml?p=abc",
+        "/sitemap-articles.xml?p=99",
+        "/sitemap-inconnu.xml",
     ],
 )
 def test_odd_addresses_never_fail(client, url):

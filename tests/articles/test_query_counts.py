@@ -55,6 +55,8 @@ def add_articles(n: int, companies, *, offset: int = 0) -> list[Article]:
         reverse("articles:feed_atom"),
         reverse("articles:company_feed_rss", kwargs={"slug": "apple"}),
         reverse("articles:sitemap"),
+        reverse("articles:sitemap_section", kwargs={"section": "articles"}),
+        reverse("articles:sitemap_section", kwargs={"section": "companies"}),
     ],
 )
 def test_list_pages_cost_the_same_with_1_and_50_articles(client, url):
