@@ -16,6 +16,7 @@ Two more things decide how long a page may be served from the cache:
 """
 
 import hashlib
+import re
 from datetime import datetime
 from functools import wraps
 
@@ -27,6 +28,11 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 GENERATION_KEY = "archive:generation"
+
+# The page numbers a cache key keeps: small positive integers (and "last", which Django's list
+# views accept). Any other value counts as absent, and the views treat it as page 1, so random
+# values cannot fill the cache with copies of one page.
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}|last")
 
 # Upper bound on a cached page's life. Article changes purge at once (generation); this bounds
 # how long changes that do not go through the article services (a company's description
@@ -77,14 +83,19 @@ def reader_user(request):
     return request.user if has_session(request) else None
 
 
+def page_number(value: str | None) -> str:
+    """``value`` if it is a page number worth a cache entry of its own, else ""."""
+    return value if value and PAGE_NUMBER.fullmatch(value) else ""
+
+
 def page_key(request, params: tuple[str, ...]) -> str:
-    """The cache key of a page: generation, host, path and only the query parameters it reads.
+    """The cache key of a page: generation, host, path and only the page numbers it reads.
 
     Ignoring other parameters means "?utm_source=..." or random strings cannot fill the cache
     with copies of one page.
     """
     parts = [request.scheme, request.get_host(), request.path]
-    parts += [f"{name}={request.GET.get(name, '')}" for name in params]
+    parts += [f"{name}={page_number(request.GET.get(name))}" for name in params]
     digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
     return f"page:{current_generation()}:{digest}"
 
@@ -92,7 +103,8 @@ def page_key(request, params: tuple[str, ...]) -> str:
 def public_page(view=None, *, params: tuple[str, ...] = ("page",)):
     """Serve a public page from the cache, and answer conditional requests with 304.
 
-    ``params`` are the query parameters the page depends on (part of the cache key). Only
+    ``params`` are the page-number query parameters the page depends on (part of the cache key;
+    a value that is not a page number must give the page without it, or an error). Only
     successful GET/HEAD answers to requests without a session cookie are stored; each carries
     an ETag (a hash of its content), so an unchanged page costs a 304 and no body.
     """

@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.http import Http404
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, MonthArchiveView, YearArchiveView
 
-from .cache import public_page, reader_user
+from .cache import page_number, public_page, reader_user
 from .charts import monthly_chart
 from .models import Article, ArticleSlugRedirect, Company, CompanySlugRedirect, RelatedLink, TaggedCompany
 
@@ -39,8 +39,11 @@ UPDATE_GRACE = timedelta(minutes=10)
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
-    """The requested page; a missing, malformed or out-of-range number gives the first or last page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """The requested page; a missing or malformed number gives the first page, too large the last.
+
+    Malformed means anything the page cache does not key on (``articles.cache.page_number``).
+    """
+    return Paginator(queryset, per_page).get_page(page_number(request.GET.get("page")) or 1)
 
 
 def company_or_redirect(slug: str):
@@ -301,6 +304,16 @@ class ArchiveMixin:
 
     def get_queryset(self):
         return Article.objects.published().with_cards()
+
+    def paginate_queryset(self, queryset, page_size):
+        """Like Django's, except that a malformed page number gives page 1 (as the cache key does)."""
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=self.get_allow_empty())
+        number = page_number(self.request.GET.get(self.page_kwarg)) or 1
+        try:
+            page = paginator.page(paginator.num_pages if number == "last" else number)
+        except InvalidPage as error:
+            raise Http404(f"Page {number} introuvable") from error
+        return paginator, page, page.object_list, page.has_other_pages()
 
 
 @method_decorator(public_page, name="dispatch")

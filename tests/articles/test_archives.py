@@ -68,9 +68,11 @@ def test_empty_or_draft_only_periods_are_404(client, archive):
 
 
 def test_year_archive_is_paginated(client):
-    """A year with more than a page of articles is paginated; a bad page number is a 404."""
+    """A year with more than a page of articles is paginated; a malformed page number gives page 1, too far a 404."""
     for day in range(1, 26):
         make_article(f"Jour {day:02d}", published_at=datetime(2023, 1, day, 12, tzinfo=PARIS))
     assert "Page 1 sur 2" in client.get("/archives/2023/").content.decode()
     assert "Jour 01" in client.get("/archives/2023/", {"page": 2}).content.decode()
-    assert client.get("/archives/2023/", {"page": "x"}).status_code == 404
+    assert "Jour 01" in client.get("/archives/2023/", {"page": "last"}).content.decode()
+    assert "Page 1 sur 2" in client.get("/archives/2023/", {"page": "x"}).content.decode()
+    assert client.get("/archives/2023/", {"page": 3}).status_code == 404

@@ -156,3 +156,13 @@ def test_scheduled_article_appears_at_its_time_and_not_before(client):
         sitemap = reverse("articles:sitemap_section", kwargs={"section": "articles"})
         assert scheduled.slug in client.get(sitemap).content.decode()
         assert client.get(scheduled.get_absolute_url()).status_code == 200
+
+
+def test_random_page_numbers_share_one_cache_entry(client):
+    """Huge or malformed page numbers give the first page from one cache entry, not one entry each."""
+    make_article("Le seul article")
+    home = reverse("articles:home")
+    client.get(home)
+    for page in ["123456789", "abc", "-2", "0"]:
+        response, count = queries_for(client, f"{home}?page={page}")
+        assert count == 0 and "Le seul article" in response.content.decode(), page
