@@ -8,7 +8,6 @@ chart whose bars, axis marks and text alternative are computed here and rendered
 from dataclasses import dataclass, field
 from datetime import date
 
-
 # A few months of coverage must not draw bars as wide as the chart.
 MAX_BAR_WIDTH = 32
 
@@ -121,10 +120,11 @@ def monthly_chart(counts: dict[date, int], *, width: int = 560, height: int = 17
         Tick(value=value, y=round(plot_bottom - plot_height * value / top_value, 2))
         for value in range(0, top_value + 1, step)
     ]
-    # Year labels closer than 40 px would overlap: keep the first one and every year that fits.
+    # Year labels closer than 40 px would overlap. Januaries win over the label of the first,
+    # partial year, which only stays if it fits before the first January.
     kept: list[YearMark] = []
-    for mark in chart.years:
-        if not kept or mark.x - kept[-1].x >= 40:
+    for mark in reversed(chart.years):
+        if not kept or kept[-1].x - mark.x >= 40:
             kept.append(mark)
-    chart.years = kept
+    chart.years = kept[::-1]
     return chart

@@ -53,3 +53,10 @@ def test_nothing_to_draw_gives_none():
 def test_axis_steps_are_round():
     """The vertical axis counts in round steps with at most four marks above zero."""
     assert [nice_step(peak) for peak in (1, 4, 5, 9, 17, 40, 180)] == [1, 1, 2, 5, 5, 10, 50]
+
+
+def test_a_partial_first_year_never_hides_the_next_years_label():
+    """Coverage starting in November 2022 labels 2023 at its January rather than 2022 at two months' width."""
+    counts = {date(2022, 11, 1): 1, date(2025, 10, 1): 1}
+    years = [mark.year for mark in monthly_chart(counts).years]
+    assert years[:2] == [2023, 2024] and years[-1] == 2025
