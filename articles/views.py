@@ -47,7 +47,7 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
 
 
 def company_or_redirect(slug: str):
-    """The company at ``slug``, or a 301 to its current address if it was renamed or merged."""
+    """The company at ``slug``, or the one it was renamed or merged into (callers then answer 301)."""
     company = Company.objects.filter(slug=slug).first()
     if company is not None:
         return company
