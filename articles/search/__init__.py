@@ -93,6 +93,7 @@ def rebuild_index(*, batch_size: int = 1000, progress=None) -> int:
         last = batch[-1]
         if progress is not None:
             progress(done)
+    backend.finish_rebuild()
     with transaction.atomic():
         SearchTerm.objects.all().delete()
         SearchTerm.objects.bulk_create(
@@ -205,10 +206,17 @@ def _filtered(request: SearchRequest):
 
 
 def search(request: SearchRequest) -> SearchResults:
-    """Run a search; a constant number of queries whatever the page size.
+    """Run a search; a constant number of queries whatever the number of matches.
 
-    Queries: one capped count, one page (ranked), two prefetches (companies, sections) and two
-    facet aggregations; with no result, instead, a few vocabulary look-ups for a suggestion.
+    1. One query matches through the index and keeps the ``MAX_RESULTS + 1`` most recent
+       published matches' ids: the count (capped), the candidate set and the facet scope.
+    2. The page is ranked within those candidates (``backend.ranked``), or cut from them by
+       date, then fetched with its companies and sections (three queries).
+    3. Two aggregations over the candidates give the facets.
+
+    With no match, a few vocabulary look-ups look for a suggestion instead. When there are
+    more than ``MAX_RESULTS`` matches, relevance and facets concern the most recent
+    ``MAX_RESULTS`` of them, and ``total_is_capped`` says so.
     """
     results = SearchResults(request=request, page=request.page)
     parsed = query_parser.parse(request.text)
@@ -222,31 +230,27 @@ def search(request: SearchRequest) -> SearchResults:
 
     backend = get_backend()
     matches = backend.match(_filtered(request), parsed)
-
-    counted = matches.order_by()[: MAX_RESULTS + 1].count()
-    results.total = min(counted, MAX_RESULTS)
-    results.total_is_capped = counted > MAX_RESULTS
+    ids = list(matches.order_by("-published_at", "-pk").values_list("pk", flat=True)[: MAX_RESULTS + 1])
+    results.total_is_capped = len(ids) > MAX_RESULTS
+    ids = ids[:MAX_RESULTS]
+    results.total = len(ids)
     results.num_pages = math.ceil(results.total / PAGE_SIZE)
-    if not counted:
+    if not ids:
         # Nothing found: perhaps a typo ("Microsfot"). Only then is the vocabulary consulted.
         results.suggestion = suggest(parsed)
         return results
 
-    start = (request.page - 1) * PAGE_SIZE
-    if request.sort == SORT_DATE:
-        ordered = matches.order_by("-published_at", "-pk")[start : start + PAGE_SIZE]
-    else:
-        ordered = backend.ranked(matches, parsed, start, start + PAGE_SIZE)
+    start, stop = (request.page - 1) * PAGE_SIZE, request.page * PAGE_SIZE
     sections = Prefetch("sections", queryset=Section.objects.order_by("position", "id"))
-    page = list(ordered.with_cards().prefetch_related(sections))
+    if request.sort == SORT_DATE:
+        page_ids = ids[start:stop]
+        by_id = Article.objects.filter(pk__in=page_ids).with_cards().prefetch_related(sections).in_bulk()
+        page = [by_id[pk] for pk in page_ids if pk in by_id]
+    else:
+        page = list(backend.ranked(ids, parsed, start, stop).with_cards().prefetch_related(sections))
     results.hits = [SearchHit(article, best_snippet(article, parsed)) for article in page]
 
-    # Facets over the matches, or over the most recent MAX_RESULTS of them when there are more.
-    if results.total_is_capped:
-        sample = matches.order_by("-published_at", "-pk").values("pk")[:MAX_RESULTS]
-        scope = Article.objects.filter(pk__in=sample)
-    else:
-        scope = matches
+    scope = Article.objects.filter(pk__in=ids)
     years = (
         scope.annotate(year=ExtractYear("published_at"))
         .order_by()
@@ -256,7 +260,7 @@ def search(request: SearchRequest) -> SearchResults:
     )
     results.year_facets = [Facet(str(row["year"]), str(row["year"]), row["count"]) for row in years[:30]]
     companies = (
-        TaggedCompany.objects.filter(content_object__in=scope.order_by().values("pk"))
+        TaggedCompany.objects.filter(content_object_id__in=ids)
         .values("tag__slug", "tag__name")
         .annotate(count=Count("pk"))
         .order_by("-count", "tag__name")

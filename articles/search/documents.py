@@ -72,26 +72,25 @@ def _literal(positions: dict[str, list[str]]) -> str:
     return " ".join(f"'{token}':{','.join(entries)}" for token, entries in positions.items())
 
 
-def _add_words(vocabulary: dict, source: str, tokens: Iterable[text.Token], *, is_company: bool = False) -> None:
-    minimum = 3 if is_company else MIN_VOCABULARY_LENGTH
-    for token in tokens:
-        plain = token.plain
-        if len(plain) < minimum or not plain.isalpha() or not plain.isascii():
-            continue
-        if plain in vocabulary and (vocabulary[plain][1] or not is_company):
-            continue  # a company's spelling wins over the same word met in a text
-        display = source[token.start : token.end]
-        vocabulary[plain] = (display if is_company else display.lower(), is_company)
-
-
 def _field_tokens(vocabulary: dict, sources: Iterable[str], limit: int, *, is_company: bool = False) -> list[str]:
+    """The tokens of ``sources`` (at most ``limit``), noting new vocabulary words on the way."""
+    minimum = 3 if is_company else MIN_VOCABULARY_LENGTH
+    normalise = text.normalise
     tokens: list[str] = []
     for source in sources:
         if not source or len(tokens) >= limit:
             continue
-        found = text.tokenize(source)
-        _add_words(vocabulary, source, found, is_company=is_company)
-        tokens.extend(t.term for t in found)
+        for word in text.index_words(source):
+            term, plain = normalise(word)
+            if not term:
+                continue
+            tokens.append(term)
+            if len(plain) < minimum or not plain.isalpha() or not plain.isascii():
+                continue
+            known = vocabulary.get(plain)
+            # A company's spelling wins over the same word met in a text.
+            if known is None or (is_company and not known[1]):
+                vocabulary[plain] = (word if is_company else word.lower(), is_company)
     return tokens[:limit]
 
 

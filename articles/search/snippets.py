@@ -85,6 +85,7 @@ def best_snippet(article, parsed: ParsedQuery) -> Snippet:
             candidates.append((section.body, link, section.heading))
     best = None
     best_key = (-1, -1)
+    wanted = parsed.positive_items()
     for source, link, heading in candidates:
         # Paragraph breaks become spaces: a snippet is one run of text.
         source = " ".join(source[:MAX_SOURCE_CHARS].split())
@@ -93,6 +94,8 @@ def best_snippet(article, parsed: ParsedQuery) -> Snippet:
         key = (items, len(hits))
         if key > best_key:
             best, best_key = (source, tokens, hits, link, heading), key
+        if items == len(wanted):
+            break  # every query word is here: good enough, spare reading the rest
     if best is None:
         return Snippet(mark_safe(""), url)
     source, tokens, hits, link, heading = best

@@ -1,6 +1,8 @@
 """The French normaliser and the query parser, without a database."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.search import text
 from articles.search.query import parse
@@ -85,3 +87,10 @@ def test_operator_characters_never_reach_the_query_languages(raw):
 def test_company_names_ending_in_ai_are_not_cut():
     """ "OpenAI" is not stemmed to "open", so it does not match every "open source"."""
     assert text.terms("OpenAI open") == ["openai", "open"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("lLdDqQuU'’ʼ_- aéÉœſK\u0130x1\n"), max_size=40) | st.text(max_size=80))
+def test_indexer_fast_path_gives_the_same_tokens_as_tokenize(source):
+    """The indexer's fast path and tokenize (queries, snippets) agree on every text."""
+    assert [text.normalise(w)[0] for w in text.index_words(source) if text.normalise(w)[0]] == text.terms(source)

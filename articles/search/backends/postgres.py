@@ -90,23 +90,30 @@ class PostgresBackend:
     def match(self, queryset, parsed):
         return queryset.filter(search_document__document__tsquery_matches=parsed.to_tsquery())
 
-    def ranked(self, matches, parsed, start: int, stop: int):
-        """The matches from ``start`` to ``stop`` by relevance, newer first among equals.
+    def ranked(self, ids: list[int], parsed, start: int, stop: int):
+        """Articles among ``ids`` from ``start`` to ``stop`` by relevance, newer first among equals.
 
-        Every match is ordered by the small ``head`` vector; the first ``RERANK`` of that
-        order are then ordered again with the whole document (body included), which reads
-        the large vectors of those few rows only. Pages beyond them keep the first order.
+        The candidates are ordered by the small ``head`` vector; the first ``RERANK`` of that
+        order are ordered again on the whole document (body included), so the large vectors
+        of those few rows only are read. Pages beyond them keep the first order.
         """
         any_token = parsed.to_tsquery_any()
-        first = matches.annotate(search_rank=VectorRank(any_token)).order_by("-search_rank", "-published_at", "-pk")
+        candidates = Article.objects.filter(pk__in=ids)
+        first = candidates.annotate(search_rank=VectorRank(any_token)).order_by("-search_rank", "-published_at", "-pk")
         if start >= RERANK:
             return first[start:stop]
-        candidates = first.values("pk")[:RERANK]
+        best = first.values("pk")[:RERANK]
         return (
-            Article.objects.filter(pk__in=candidates)
+            Article.objects.filter(pk__in=best)
             .annotate(search_rank=VectorRank(any_token, "document"), head_rank=VectorRank(any_token))
             .order_by("-search_rank", "-head_rank", "-published_at", "-pk")[start : min(stop, RERANK)]
         )
+
+    def finish_rebuild(self) -> None:
+        """After a bulk load: merge GIN's pending entries and refresh the planner's statistics."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT gin_clean_pending_list('articles_searchdocument_document_gin'::regclass)")
+            cursor.execute("ANALYZE articles_searchdocument")
 
     def indexed_count(self) -> int:
         with connection.cursor() as cursor:

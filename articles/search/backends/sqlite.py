@@ -9,6 +9,8 @@ double-quoted, so FTS5 operators typed by a reader are never interpreted.
 from django.db import connection
 from django.db.models import Expression, F, FloatField, Lookup, TextField
 
+from ...models import Article
+
 # bm25 column weights, in the table's column order (title, companies, extra, body).
 BM25_WEIGHTS = (5.0, 2.0, 2.0, 1.0)
 
@@ -81,9 +83,15 @@ class SqliteBackend:
     def match(self, queryset, parsed):
         return queryset.filter(search_fts__match__fts5_matches=parsed.to_fts5())
 
-    def ranked(self, matches, parsed, start: int, stop: int):
-        """The matches from ``start`` to ``stop`` by bm25 (weighted columns), newer first among equals."""
-        return matches.annotate(search_rank=Bm25Rank()).order_by("-search_rank", "-published_at", "-pk")[start:stop]
+    def ranked(self, ids: list[int], parsed, start: int, stop: int):
+        """Articles among ``ids`` from ``start`` to ``stop`` by bm25, newer first among equals."""
+        candidates = self.match(Article.objects.filter(pk__in=ids), parsed)
+        return candidates.annotate(search_rank=Bm25Rank()).order_by("-search_rank", "-published_at", "-pk")[start:stop]
+
+    def finish_rebuild(self) -> None:
+        """After a bulk load: merge FTS5's segments so queries read fewer of them."""
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO articles_search_fts(articles_search_fts) VALUES ('optimize')")
 
     def indexed_count(self) -> int:
         with connection.cursor() as cursor:
