@@ -204,5 +204,5 @@ class Screenshots:
 @pytest.fixture
 def shots(request):
     """Screenshots for this test, in a folder named after it (parameters included)."""
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name.removeprefix("test_")).strip("-")
     return Screenshots(SCREENSHOT_DIR / name)
