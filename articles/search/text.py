@@ -31,7 +31,9 @@ import Stemmer
 
 # A word: letters and digits (Python's \w minus the underscore).
 WORD_RE = re.compile(r"[^\W_]+")
-APOSTROPHES = "'’ʼ‘`´"
+APOSTROPHES = "'’‘`´"
+# "ʼ" (modifier letter apostrophe) is a letter to Unicode: read it as "’" so "dʼOpenAI" elides.
+_LETTER_APOSTROPHES = str.maketrans({"ʼ": "’"})
 # Particles written before an apostrophe: "l'", "d’", "qu'", "jusqu'"...
 ELIDED = frozenset({"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"})
 # An elided particle as a whole word, before an apostrophe and a letter or digit. Explicit
@@ -102,6 +104,7 @@ def tokenize(text: str) -> list[Token]:
 
     ``index_words`` gives the same words faster, without offsets; a test holds them equal.
     """
+    text = text.translate(_LETTER_APOSTROPHES)  # same length: offsets still hold
     tokens = []
     append = tokens.append
     length = len(text)
@@ -121,7 +124,7 @@ def tokenize(text: str) -> list[Token]:
 
 def index_words(text: str) -> list[str]:
     """The words of ``text`` that ``tokenize`` keeps, as written (the indexer's fast path)."""
-    return WORD_RE.findall(ELISION_RE.sub(" ", text))
+    return WORD_RE.findall(ELISION_RE.sub(" ", text.translate(_LETTER_APOSTROPHES)))
 
 
 def normalise(word: str) -> tuple[str, str]:
