@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run test lint format migrate-check clean
+.PHONY: install install-dev run test lint format migrate-check clean bench loadtest
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required (set PYTHON=python3.11).")'
@@ -33,6 +33,14 @@ run: install
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmark (needs wrk, `apt-get install wrk`) and the load-and-faults check (needs root and a
+# PostgreSQL DATABASE_URL); see BENCHMARKS.md. Extra options: BENCH_ARGS="--duration 10 --json bench.json".
+bench: install
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
+
+loadtest: install
+	scripts/loadtest $(LOADTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

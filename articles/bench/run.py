@@ -358,6 +358,23 @@ def measure_phase(server: Server, pages: list[Page], options: Options, rows: lis
         )
 
 
+def judge_row(row: Row, target: Target) -> None:
+    """Set ``row.met`` and name every miss with its measured figure (None: nothing to judge)."""
+    row.misses = []
+    if target.ratio is not None and row.ratio is not None and row.ratio < target.ratio:
+        row.misses.append(f"ratio {row.ratio:.2f} < {target.ratio:.2f}")
+    if target.p50_ms is not None and row.p50_ms is not None and row.p50_ms > target.p50_ms:
+        row.misses.append(f"p50 {row.p50_ms} > {target.p50_ms:g} ms")
+    if target.p99_ms is not None and row.p99_ms is not None and row.p99_ms > target.p99_ms:
+        row.misses.append(f"p99 {row.p99_ms} > {target.p99_ms:g} ms")
+    if row.errors:
+        row.misses.append(f"{row.errors} errors")
+    if row.session_queries:
+        row.misses.append("session/user query")
+    has_target = any(v is not None for v in (target.ratio, target.p50_ms, target.p99_ms))
+    row.met = (not row.misses) if has_target or row.errors or row.session_queries else None
+
+
 def finish_rows(rows: list[Row], pages: list[Page]) -> None:
     """Query counts, search plans and the verdict against each target."""
     by_key = {page.key: page for page in pages}
@@ -369,19 +386,7 @@ def finish_rows(rows: list[Row], pages: list[Page]) -> None:
             row.queries, row.session_queries, _ = count_queries(page.paths, cached=page.phase == "cached")
         if page.search:
             row.plans = search_plans(page.paths[0])
-        target = page.target
-        if target.ratio is not None and row.ratio is not None and row.ratio < target.ratio:
-            row.misses.append(f"ratio {row.ratio:.2f} < {target.ratio:.2f}")
-        if target.p50_ms is not None and row.p50_ms is not None and row.p50_ms > target.p50_ms:
-            row.misses.append(f"p50 {row.p50_ms} > {target.p50_ms:g} ms")
-        if target.p99_ms is not None and row.p99_ms is not None and row.p99_ms > target.p99_ms:
-            row.misses.append(f"p99 {row.p99_ms} > {target.p99_ms:g} ms")
-        if row.errors:
-            row.misses.append(f"{row.errors} errors")
-        if row.session_queries:
-            row.misses.append("session/user query")
-        has_target = any(v is not None for v in (target.ratio, target.p50_ms, target.p99_ms))
-        row.met = (not row.misses) if has_target or row.errors or row.session_queries else None
+        judge_row(row, page.target)
 
 
 def run(options: Options) -> dict:
