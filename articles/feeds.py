@@ -2,6 +2,11 @@
 
 Public articles only (``published()``), their companies as categories, fetched in a constant
 number of queries. The Atom classes reuse the RSS ones with another generator.
+
+Everything editors type is plain text, but feed readers render some elements as HTML: RSS titles
+and descriptions (RSS has no content types), Atom summaries (``type="html"``). Those get the text
+HTML-escaped, so a title like "<script>" is shown, never run; Atom titles are typed as text and
+stay as written.
 """
 
 from django.conf import settings
@@ -9,6 +14,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import Article
 from .views import company_or_redirect
@@ -17,11 +23,17 @@ FEED_SIZE = 30
 
 
 class LatestArticlesFeed(Feed):
-    description = "Les derniers articles de la rédaction."
     language = "fr"
 
+    def as_title(self, text: str) -> str:
+        """A title as this format's readers expect it: HTML for RSS."""
+        return escape(text)
+
     def title(self):
-        return settings.SITE_NAME
+        return self.as_title(settings.SITE_NAME)
+
+    def description(self):
+        return escape("Les derniers articles de la rédaction.")
 
     def link(self):
         return reverse("articles:home")
@@ -36,10 +48,10 @@ class LatestArticlesFeed(Feed):
         return self.articles(obj)[:FEED_SIZE]
 
     def item_title(self, item):
-        return item.title
+        return self.as_title(item.title)
 
     def item_description(self, item):
-        return item.standfirst
+        return escape(item.standfirst)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -56,7 +68,10 @@ class LatestArticlesFeed(Feed):
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = Atom1Feed
-    subtitle = LatestArticlesFeed.description
+    subtitle = "Les derniers articles de la rédaction."
+
+    def as_title(self, text: str) -> str:
+        return text
 
     def feed_url(self):
         return reverse("articles:feed_atom")
@@ -75,10 +90,10 @@ class CompanyFeed(LatestArticlesFeed):
         return company_or_redirect(slug)
 
     def title(self, obj):
-        return f"{obj.name} – {settings.SITE_NAME}"
+        return self.as_title(f"{obj.name} – {settings.SITE_NAME}")
 
     def description(self, obj):
-        return f"Les derniers articles de la rédaction sur {obj.name}."
+        return escape(f"Les derniers articles de la rédaction sur {obj.name}.")
 
     def link(self, obj):
         return obj.get_absolute_url()
@@ -93,8 +108,11 @@ class CompanyFeed(LatestArticlesFeed):
 class CompanyAtomFeed(CompanyFeed):
     feed_type = Atom1Feed
 
+    def as_title(self, text: str) -> str:
+        return text
+
     def subtitle(self, obj):
-        return self.description(obj)
+        return f"Les derniers articles de la rédaction sur {obj.name}."
 
     def feed_url(self, obj):
         return reverse("articles:company_feed_atom", kwargs={"slug": obj.slug})

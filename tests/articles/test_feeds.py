@@ -39,8 +39,9 @@ def test_rss_feed_lists_public_articles_with_companies(client, archive):
     response, root = parse(client, reverse("articles:feed_rss"))
     assert response["Content-Type"].startswith("application/rss+xml")
     items = root.findall("./channel/item")
-    assert sorted(item.findtext("title") for item in items) == ["Public & <sûr>", "Sur Apple"]
-    public = next(item for item in items if item.findtext("title") == "Public & <sûr>")
+    # RSS readers render titles as HTML: the text goes in escaped, and comes out as typed.
+    assert sorted(item.findtext("title") for item in items) == ["Public &amp; &lt;sûr&gt;", "Sur Apple"]
+    public = next(item for item in items if item.findtext("title") == "Public &amp; &lt;sûr&gt;")
     assert public.findtext("link") == "http://testserver/articles/" + archive["public"].slug + "/"
     assert public.findtext("description") == "Le chapô."
     assert public.findtext("pubDate")
@@ -60,7 +61,7 @@ def test_atom_feed_lists_public_articles(client, archive):
 def test_company_feeds_list_only_that_companys_public_articles(client, archive):
     """A company's RSS and Atom feeds list its public articles only."""
     _, rss = parse(client, reverse("articles:company_feed_rss", kwargs={"slug": "openai"}))
-    assert [item.findtext("title") for item in rss.findall("./channel/item")] == ["Public & <sûr>"]
+    assert [item.findtext("title") for item in rss.findall("./channel/item")] == ["Public &amp; &lt;sûr&gt;"]
     assert "OpenAI" in rss.findtext("./channel/title")
     _, atom = parse(client, reverse("articles:company_feed_atom", kwargs={"slug": "openai"}))
     assert [e.findtext(f"{ATOM}title") for e in atom.findall(f"{ATOM}entry")] == ["Public & <sûr>"]
@@ -130,3 +131,17 @@ def test_robots_txt_points_to_the_sitemap(client):
     assert "Disallow: /admin/" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert client.get("/sitemap.xml").status_code == 200
+
+
+def test_feed_text_that_readers_render_as_html_is_escaped(client):
+    """Titles (RSS) and standfirsts (RSS descriptions, Atom html summaries) are escaped, Atom titles stay text."""
+    make_article("Titre <i>x</i>", standfirst="Un <script>alert(1)</script> chapô")
+    _, rss = parse(client, reverse("articles:feed_rss"))
+    item = rss.find("./channel/item")
+    assert item.findtext("title") == "Titre &lt;i&gt;x&lt;/i&gt;"
+    assert item.findtext("description") == "Un &lt;script&gt;alert(1)&lt;/script&gt; chapô"
+    _, atom = parse(client, reverse("articles:feed_atom"))
+    entry = atom.find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}title") == "Titre <i>x</i>"
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "html" and summary.text == "Un &lt;script&gt;alert(1)&lt;/script&gt; chapô"
