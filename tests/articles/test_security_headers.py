@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import TestCase, override_settings
 from django.urls import reverse
@@ -430,6 +431,10 @@ class PagesNeedNoInlineCodeTests(TestCase):
             reverse("admin:auth_group_add"),
             reverse("admin:axes_accessattempt_changelist"),
             reverse("admin:password_change"),
+            reverse("admin:articles_company_merge") + f"?ids={company_pk}",
+            reverse("search:results") + "?q=politique",
+            reverse("articles:company_list"),
+            reverse("articles:archive_index"),
         ]
 
     def test_pages_have_no_inline_script_or_style(self):
@@ -445,6 +450,13 @@ class PagesNeedNoInlineCodeTests(TestCase):
     def test_login_page_has_no_inline_code(self):
         """The admin login page, the first page an attacker sees, complies too."""
         response = self.client.get(reverse("admin:login"))
+        self.assertEqual(InlineCodeFinder.check(response.content.decode()), [])
+
+    def test_lockout_page_has_no_inline_code(self):
+        """The login lockout page (django-axes) complies too."""
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            response = self.client.post(reverse("admin:login"), {"username": "chef", "password": "faux"})
+        self.assertEqual(response.status_code, 429)
         self.assertEqual(InlineCodeFinder.check(response.content.decode()), [])
 
     def test_finder_catches_inline_code(self):
