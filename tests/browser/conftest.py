@@ -74,7 +74,8 @@ def pytest_collection_modifyitems(config, items):
 def pytest_runtest_makereport(item, call):
     report = yield
     # CI must not pass by skipping: with REQUIRE_BROWSER=1 a skipped browser test fails the run.
-    if report.skipped and browser_required() and item.get_closest_marker("browser"):
+    expected_failure = hasattr(report, "wasxfail")
+    if report.skipped and not expected_failure and browser_required() and item.get_closest_marker("browser"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
         report.longrepr = f"REQUIRE_BROWSER=1 but this browser test was skipped: {reason}"

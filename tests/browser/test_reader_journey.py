@@ -59,6 +59,10 @@ def test_reader_goes_from_home_to_an_article_a_section_a_company_and_an_older_ar
     assert older_date < first_date
     shots(page, "older-article")
 
+    # Everything those pages loaded (documents, styles, icons...) came from the site itself.
+    assert any(url.endswith(".css") for url in session.requests)
+    assert [url for url in session.requests if not url.startswith(f"{server}/")] == []
+
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_reader_searches_filters_and_jumps_to_a_section_with_the_keyboard_only(browse, demo, shots, size):
@@ -97,3 +101,4 @@ def test_reader_searches_filters_and_jumps_to_a_section_with_the_keyboard_only(b
         page.locator("section#nouvelles-ressources").get_by_role("heading", name="Nouvelles ressources")
     ).to_be_in_viewport()
     shots(page, "section-from-snippet")
+    assert [url for url in session.requests if not url.startswith(f"{server}/")] == []
