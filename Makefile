@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run test lint format migrate-check clean bench loadtest
+.PHONY: install install-dev run test test-browser screenshots lint format migrate-check clean bench loadtest
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required (set PYTHON=python3.11).")'
@@ -33,6 +33,20 @@ run: install
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests alone (also part of `make test`); they need Chromium: `apt-get install chromium`.
+test-browser: install-dev
+	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
+# Refresh the README's screenshots (home and article, phone and desktop) from the reader's journey.
+READER_SHOTS := test-artifacts/screenshots/reader_goes_from_home_to_an_article_a_section_a_company_and_an_older_article
+screenshots: install-dev
+	$(BIN)/python -m pytest tests/browser/test_reader_journey.py -k home_to -q
+	mkdir -p docs/screenshots
+	for size in phone desktop; do \
+		cp $(READER_SHOTS)-$$size/01-home.png docs/screenshots/home-$$size.png; \
+		cp $(READER_SHOTS)-$$size/02-article.png docs/screenshots/article-$$size.png; \
+	done
 
 # Benchmark (needs wrk, `apt-get install wrk`) and the load-and-faults check (needs root and a
 # PostgreSQL DATABASE_URL); see BENCHMARKS.md. Extra options: BENCH_ARGS="--duration 10 --json bench.json".
