@@ -152,3 +152,15 @@ def test_second_editors_save_is_refused_when_the_first_saved_meanwhile(browse, d
     article.refresh_from_db()
     assert article.title == "OpenAI prend ses distances avec Microsoft"
     assert "Bruno" not in article.standfirst
+
+    # Reloading the current version, the second editor makes his change again and it goes through.
+    bruno.goto(change_url)
+    expect(bruno.locator("#id_title")).to_have_value("OpenAI prend ses distances avec Microsoft")
+    bruno.fill("#id_standfirst", "Un chapô réécrit par Bruno, cette fois sur la version actuelle.")
+    admin_save(bruno)
+    expect(bruno.locator(".messagelist .success")).to_be_visible()
+    article.refresh_from_db()
+    assert (article.title, article.standfirst) == (
+        "OpenAI prend ses distances avec Microsoft",
+        "Un chapô réécrit par Bruno, cette fois sur la version actuelle.",
+    )

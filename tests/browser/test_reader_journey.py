@@ -72,6 +72,13 @@ def test_reader_searches_filters_and_jumps_to_a_section_with_the_keyboard_only(b
     server = session.server_url
     page.goto(f"{server}/")
 
+    # The first Tab shows the skip link, the way past the header for keyboard users.
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="Aller au contenu")
+    expect(skip_link).to_be_focused()
+    expect(skip_link).to_be_in_viewport()
+    shots(page, "skip-link")
+
     # The header's search box, reached by keyboard; "dependance" must find "dépendance".
     tab_to(page, page.locator("header").get_by_role("searchbox"))
     page.keyboard.type("dependance")
