@@ -187,7 +187,7 @@ def build_pages(*, vendor: str, seed: int, static_root: str, only: set[str] | No
         Page("search_json", f"JSON search: typical « {terms['typical']} »",
              [f"{search_api}?{urlencode({'q': terms['typical']})}"], "uncached", json_target, search=True),
         Page("static", "Static file", [static_path(static_root)], "uncached"),
-        Page("article_cached", "Article, page cache", articles[:20], "cached", cached_ratio),
+        Page("article_cached", "Article, page cache", articles[:10], "cached", cached_ratio),
         Page("company_popular_cached", "Company most cited, page cache", company(popular), "cached", cached_ratio),
         Page("company_rare_cached", "Company least cited, page cache", company(rare), "cached", cached_ratio),
         Page("home_cached", "Home, page cache", ["/"], "cached"),
@@ -342,7 +342,7 @@ def measure_phase(server: Server, pages: list[Page], options: Options, rows: lis
         # Warm up: process-level caches, database buffers, and (cached phase) each worker's own
         # cache: every path several times per worker, bounded in time.
         if page.phase == "cached":
-            warm_requests, warm_seconds = len(page.paths) * options.workers * 4, 15
+            warm_requests, warm_seconds = len(page.paths) * options.workers * 3, 60
         else:
             warm_requests, warm_seconds = 200, 1
         run_wrk(server.port, page.paths, seconds=warm_seconds, connections=connections, max_requests=warm_requests)
@@ -399,6 +399,7 @@ def run(options: Options) -> dict:
     options.workers = workers
     options.connections = options.connections or workers
     started = time.monotonic()
+    load_before = os.getloadavg()[0]
     static_root = tempfile.mkdtemp(prefix="bench-static-")
     base_env = production_environment(database_url=options.database_url, static_root=static_root)
     collectstatic(base_env)
@@ -443,6 +444,8 @@ def run(options: Options) -> dict:
             "target_mb": MEMORY_LIMIT_MB,
             "met": None if worst_rss is None else worst_rss < MEMORY_LIMIT_MB,
         },
+        # Other processes on the machine share its cores: say how busy it was.
+        "load_average": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
         "seconds": round(time.monotonic() - started, 1),
     }
 
@@ -462,7 +465,12 @@ def render_markdown(report: dict, *, plans: bool = True) -> str:
         "",
         f"{report['machine']['cores']} cores ({report['machine']['cpu']}), {settings_['workers']} gunicorn workers, "
         f"{settings_['connections']} connections, {settings_['window_seconds']:g} s windows, "
-        f"cache: {settings_['cache']}; commit {report['commit']}, {report['date']}.",
+        f"cache: {settings_['cache']}; commit {report['commit']}, {report['date']}"
+        + (
+            f"; load average {report['load_average']['before']} before, {report['load_average']['after']} after."
+            if "load_average" in report
+            else "."
+        ),
         "",
         "| page | cache | req/s | H req/s | ratio to H | median ms | p99 ms | queries | target | met |",
         "|---|---|---:|---:|---:|---:|---:|---:|---|---|",
