@@ -77,23 +77,26 @@ def rebuild_index(*, batch_size: int = 1000, progress=None) -> int:
     frequencies: Counter = Counter()
     displays: dict[str, tuple[str, bool]] = {}
     done, last = 0, 0
-    while True:
-        batch = list(Article.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size])
-        if not batch:
-            break
-        documents, _ = build_documents(batch)
-        with transaction.atomic():
-            backend.write(documents)
-        for document in documents:
-            frequencies.update(document.vocabulary.keys())
-            for word, value in document.vocabulary.items():
-                if word not in displays or (value[1] and not displays[word][1]):
-                    displays[word] = value
-        done += len(documents)
-        last = batch[-1]
-        if progress is not None:
-            progress(done)
-    backend.finish_rebuild()
+    try:
+        while True:
+            batch = list(Article.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size])
+            if not batch:
+                break
+            documents, _ = build_documents(batch)
+            with transaction.atomic():
+                backend.write(documents)
+            for document in documents:
+                frequencies.update(document.vocabulary.keys())
+                for word, value in document.vocabulary.items():
+                    if word not in displays or (value[1] and not displays[word][1]):
+                        displays[word] = value
+            done += len(documents)
+            last = batch[-1]
+            if progress is not None:
+                progress(done)
+    finally:
+        # Even after a failure, so that the index (dropped by clear()) is back.
+        backend.finish_rebuild()
     with transaction.atomic():
         SearchTerm.objects.all().delete()
         SearchTerm.objects.bulk_create(

@@ -15,7 +15,7 @@ from . import text
 from .query import ParsedQuery
 
 WINDOW_TOKENS = 32
-MAX_SOURCE_CHARS = 20_000
+MAX_SOURCE_CHARS = 10_000
 
 
 @dataclass
@@ -25,11 +25,16 @@ class Snippet:
     heading: str = ""
 
 
-def _matches(tokens: list[text.Token], parsed: ParsedQuery) -> tuple[set[int], int]:
-    """Indexes of tokens that belong to a match, and how many distinct query items matched."""
+def _terms(source: str) -> list[str]:
+    """The terms of ``source``, as ``text.tokenize`` would give them, through the fast path."""
+    normalise = text.normalise
+    return [term for term in (normalise(word)[0] for word in text.index_words(source)) if term]
+
+
+def _matches(terms: list[str], parsed: ParsedQuery) -> tuple[set[int], int]:
+    """Indexes of terms that belong to a match, and how many distinct query items matched."""
     hits: set[int] = set()
     items_found = 0
-    terms = [t.term for t in tokens]
     for item in parsed.positive_items():
         size = len(item.tokens)
         found = False
@@ -89,14 +94,15 @@ def best_snippet(article, parsed: ParsedQuery) -> Snippet:
     for source, link, heading in candidates:
         # Paragraph breaks become spaces: a snippet is one run of text.
         source = " ".join(source[:MAX_SOURCE_CHARS].split())
-        tokens = text.tokenize(source)
-        hits, items = _matches(tokens, parsed)
+        hits, items = _matches(_terms(source), parsed)
         key = (items, len(hits))
         if key > best_key:
-            best, best_key = (source, tokens, hits, link, heading), key
+            best, best_key = (source, hits, link, heading), key
         if items == len(wanted):
             break  # every query word is here: good enough, spare reading the rest
     if best is None:
         return Snippet(mark_safe(""), url)
-    source, tokens, hits, link, heading = best
+    source, hits, link, heading = best
+    # Offsets are needed for the chosen passage only (same tokens as _terms, see text.py).
+    tokens = text.tokenize(source)
     return Snippet(_highlight(source, tokens, hits), link, heading)

@@ -17,6 +17,8 @@ from django.db.models import Expression, F, FloatField, Lookup
 
 from ...models import Article
 
+GIN_INDEX = "articles_searchdocument_document_gin"  # made by migration 0002_search
+
 # How many of the best matches by head rank are ranked again on their whole document.
 RERANK = 200
 
@@ -83,10 +85,6 @@ class PostgresBackend:
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM articles_searchdocument WHERE article_id = ANY(%s)", [list(article_ids)])
 
-    def clear(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE articles_searchdocument")
-
     def match(self, queryset, parsed):
         return queryset.filter(search_document__document__tsquery_matches=parsed.to_tsquery())
 
@@ -109,10 +107,17 @@ class PostgresBackend:
             .order_by("-search_rank", "-head_rank", "-published_at", "-pk")[start : min(stop, RERANK)]
         )
 
-    def finish_rebuild(self) -> None:
-        """After a bulk load: merge GIN's pending entries and refresh the planner's statistics."""
+    def clear(self) -> None:
+        """Empty the table before a rebuild, and drop the GIN index: building it once at the end
+        is several times faster than updating it row by row."""
         with connection.cursor() as cursor:
-            cursor.execute("SELECT gin_clean_pending_list('articles_searchdocument_document_gin'::regclass)")
+            cursor.execute("TRUNCATE articles_searchdocument")
+            cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
+
+    def finish_rebuild(self) -> None:
+        """After a rebuild: build the GIN index again and refresh the planner's statistics."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON articles_searchdocument USING gin (document)")
             cursor.execute("ANALYZE articles_searchdocument")
 
     def indexed_count(self) -> int:
