@@ -544,19 +544,16 @@ def _check_header(handle: BinaryIO) -> None:
     raise ArchiveError("fichier vide : aucune ligne à importer")
 
 
-def _write(kind: str, data: dict, cache: CompanyCache, report: ImportReport) -> int | None:
+def _write(kind: str, data: dict, cache: CompanyCache, report: ImportReport) -> None:
     if kind == "company":
         archive_company_upsert(data=data, cache=cache)
         report.companies += 1
-        return None
-    if kind == "article":
-        pk, created = archive_article_upsert(data=data, cache=cache)
+    elif kind == "article":
+        _pk, created = archive_article_upsert(data=data, cache=cache)
         if created:
             report.articles_created += 1
         else:
             report.articles_updated += 1
-        return pk
-    return None
 
 
 def import_archive(path: str | Path, *, atomic: bool = False) -> ImportReport:
@@ -615,17 +612,16 @@ def _import_lines(handle: BinaryIO, report: ImportReport, *, atomic: bool) -> No
         if chunk:
             yield chunk
 
+    # Search index and page cache are refreshed once per article, after the second pass has
+    # committed its links (refreshing after each pass would index every article twice).
     for chunk in chunks():
         with transaction.atomic():
-            written = []
             for number, raw in chunk:
                 try:
                     with transaction.atomic():
                         parsed = parse_line(number, raw)
                         if parsed:
-                            pk = _write(*parsed, cache, report)
-                            if pk:
-                                written.append(pk)
+                            _write(*parsed, cache, report)
                     cache.commit()
                 except (ArchiveError, DatabaseError, ValidationError) as error:
                     cache.rollback()
@@ -637,7 +633,6 @@ def _import_lines(handle: BinaryIO, report: ImportReport, *, atomic: bool) -> No
                         if isinstance(error, ArchiveError)
                         else ArchiveError(f"refusé par la base ({error})", line=number)
                     )
-            services.refresh_after_commit(written)
 
     for chunk in chunks():
         with transaction.atomic():
@@ -655,6 +650,8 @@ def _import_lines(handle: BinaryIO, report: ImportReport, *, atomic: bool) -> No
                     if atomic:
                         raise ArchiveError(f"liens refusés par la base ({error})", line=number) from None
                     report.errors.append(ArchiveError(f"liens refusés par la base ({error})", line=number))
+                    # The article itself was written by the first pass: it still needs its refresh.
+                    written.extend(Article.objects.filter(slug=parsed[1]["slug"]).values_list("pk", flat=True))
                     continue
                 written.append(pk)
                 report.warnings.extend(ArchiveError(w, line=number) for w in warnings)

@@ -359,3 +359,13 @@ def test_invalid_article_records_are_refused_with_a_reason(rich_archive, tmp_pat
     assert error is not None
     assert f"ligne {index + 1} : " in err and message in err
     assert not Article.objects.filter(slug="a-accord").exists()
+
+
+def test_import_refreshes_each_article_once_after_its_links(rich_archive, tmp_path, monkeypatch):
+    """Search and cache are refreshed once per imported article, not once per pass."""
+    path = write(tmp_path, export_text())
+    wipe()
+    refreshed = []
+    monkeypatch.setattr(archive.services, "refresh_after_commit", lambda ids: refreshed.extend(ids))
+    run_import(path)
+    assert sorted(refreshed) == sorted(Article.objects.values_list("pk", flat=True))
