@@ -117,6 +117,7 @@ def test_reordering_sections_in_the_admin(client, editor):
     data = article_form_data(
         title=article.title, slug="ordre", status="published", published_at_0="2026-01-05", published_at_1="08:00:00"
     )
+    data["loaded_version"] = str(article.version)  # the version the form was loaded with (no lost edits)
     rows = []
     for section, position in zip(sections, ["1", "3", "2"], strict=True):
         rows.append(
@@ -143,6 +144,7 @@ def test_slug_change_in_admin_keeps_old_address(client, editor):
         status="published",
         published_at_0="2026-01-05",
         published_at_1="08:00:00",
+        loaded_version=str(article.version),
     )
     section = article.sections.get()
     with_sections(
