@@ -233,6 +233,8 @@ class CompanyAdmin(admin.ModelAdmin):
     search_fields = ["name", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "slug", "description", "website"]
+    # No bulk delete: a deletion goes through the page that lists the articles and offers a merge.
+    actions = ["merge_selected"]
 
     def get_queryset(self, request):
         return (
@@ -285,8 +287,6 @@ class CompanyAdmin(admin.ModelAdmin):
     def merge_selected(self, request, queryset):
         ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True)[: self.merge_batch_limit])
         return redirect(f"{reverse('admin:articles_company_merge')}?{urlencode({'ids': ids})}")
-
-    actions = ["merge_selected"]
 
     def get_deleted_objects(self, objs, request):
         """Django's list of what goes with the company, naming the articles that lose it.
