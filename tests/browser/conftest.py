@@ -26,10 +26,6 @@ from .support import DESKTOP, EDITOR_PASSWORD
 
 # Chromium on the loopback address, not "localhost" (which may resolve to ::1 first).
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
-# Playwright's sync API runs an asyncio loop in the test's thread, which makes Django refuse
-# ORM calls there ("SynchronousOnlyOperation"). The tests are synchronous code that only waits
-# on the browser, so the check is a false alarm here; this variable is set for the test run only.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 try:
     from playwright.sync_api import sync_playwright
@@ -88,20 +84,34 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the run (contexts, not browsers, isolate the tests)."""
+def screenshot_dir():
+    """The run's screenshot folder, emptied once at the start."""
+    if SCREENSHOT_DIR.exists():
+        shutil.rmtree(SCREENSHOT_DIR)
+    return SCREENSHOT_DIR
+
+
+@pytest.fixture(scope="module")
+def browser(screenshot_dir):
+    """A headless Chromium per test module (contexts, not browsers, isolate the tests).
+
+    Playwright's sync API keeps an asyncio loop running in the test's thread while it is open,
+    which makes Django refuse ORM calls there ("SynchronousOnlyOperation"). These tests are
+    synchronous code that only waits on the browser, so the check is lifted while the browser
+    is open, and the browser closes with its module so that no other test runs beside the loop.
+    """
     reason = missing_browser_reason()
     if reason:
         message = f"browser tests not run: {reason}"
         if browser_required():
             pytest.fail(f"REQUIRE_BROWSER=1 and {message}", pytrace=False)
         pytest.skip(message)
-    if SCREENSHOT_DIR.exists():
-        shutil.rmtree(SCREENSHOT_DIR)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
 
 
 @dataclass
@@ -185,7 +195,7 @@ def editor(transactional_db, django_user_model, settings):
 
 
 class Screenshots:
-    """Numbered full-page screenshots of a journey: ``shots("article")`` -> 02-article.png."""
+    """Numbered screenshots of a journey's steps: ``shots(page, "article")`` -> 02-article.png."""
 
     taken = 0  # in this run, for the summary line
 
@@ -203,7 +213,7 @@ class Screenshots:
 
 
 @pytest.fixture
-def shots(request):
+def shots(request, screenshot_dir):
     """Screenshots for this test, in a folder named after it (parameters included)."""
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name.removeprefix("test_")).strip("-")
-    return Screenshots(SCREENSHOT_DIR / name)
+    return Screenshots(screenshot_dir / name)
