@@ -90,6 +90,8 @@ def test_editor_writes_previews_publishes_and_renames_an_article(browse, demo, e
     shots(page, "preview", full_page=True)
     page.goto(change_url)
     assert reader.goto(f"{server}/articles/{article.slug}/").status == 404
+    reader.goto(f"{server}/recherche/?q=quantix")
+    expect(reader.locator(".search-hit")).to_have_count(0)
 
     # Publish: readers now see the article with its companies and both related links.
     page.select_option("#id_status", "published")
@@ -119,6 +121,12 @@ def test_editor_writes_previews_publishes_and_renames_an_article(browse, demo, e
     assert response.request.redirected_from.response().status == 301
     expect(reader.locator("h1")).to_have_text(TITLE)
     shots(reader, "after-slug-change")
+
+    # The search index followed every save: the article is found, at its new address.
+    reader.goto(f"{server}/recherche/?q=quantix")
+    hit = reader.locator(".search-hit").get_by_role("link", name=TITLE)
+    expect(hit).to_have_attribute("href", "/articles/quantix-microsoft-puces/")
+    shots(reader, "found-by-search")
 
 
 def test_second_editors_save_is_refused_when_the_first_saved_meanwhile(browse, demo, editor, django_user_model, shots):
