@@ -70,7 +70,12 @@ def test_editor_writes_previews_publishes_and_renames_an_article(browse, demo, e
     article = Article.objects.get(title=TITLE)
     assert article.status == Article.Status.DRAFT
     assert sorted(article.companies.values_list("name", flat=True)) == ["Microsoft", "Quantix Labs"]
-    assert Company.objects.filter(name="Quantix Labs").exists()
+    assert Company.objects.filter(name__iexact="microsoft").count() == 1
+    assert list(article.sections.values_list("position", "heading")) == [(1, ""), (2, SECOND[0]), (3, THIRD[0])]
+    assert list(article.related_links.values_list("position", "target__slug", "url")) == [
+        (1, "openai-lance-chatgpt", ""),
+        (2, None, "https://quantix.example/"),
+    ]
 
     # Reorder: the second and third sections swap positions.
     page.fill("#id_sections-1-position", "3")
