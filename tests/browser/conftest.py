@@ -78,6 +78,17 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    report = yield
+    # A browser test module skipped at import (Playwright missing) must fail CI just the same.
+    if report.skipped and browser_required() and Path(str(collector.path)).is_relative_to(BROWSER_DIR):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"REQUIRE_BROWSER=1 but these browser tests were skipped: {reason}"
+    return report
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if Screenshots.taken:
         terminalreporter.write_sep("-", f"{Screenshots.taken} browser screenshots in {SCREENSHOT_DIR}")

@@ -1,11 +1,14 @@
 """The editor's journey in the admin, in Chromium: write, reorder, preview, publish, rename."""
 
 import pytest
-from playwright.sync_api import expect
 
 from articles.models import Article, Company
 
 from .support import EDITOR_PASSWORD, VIEWPORTS, admin_save, login, select2_pick
+
+expect = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is not installed (pip install -r requirements-dev.txt)"
+).expect
 
 TITLE = "Quantix Labs grave ses puces d'inférence avec Microsoft"
 OPENING = "La jeune pousse grenobloise annonce un partenariat industriel de trois ans.\nSon premier client sera Azure."

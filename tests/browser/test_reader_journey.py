@@ -3,9 +3,12 @@
 import re
 
 import pytest
-from playwright.sync_api import expect
 
 from .support import VIEWPORTS, tab_to
+
+expect = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is not installed (pip install -r requirements-dev.txt)"
+).expect
 
 ARTICLE = "OpenAI veut s'émanciper de Microsoft"
 SECTION = ("Copilot impacté ?", "copilot-impacte")
