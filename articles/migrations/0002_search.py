@@ -10,7 +10,6 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
-
 POSTGRES_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     """
@@ -54,56 +53,101 @@ def run_for_vendor(statements_by_vendor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0001_initial'),
+        ("articles", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('article', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='search_document', serialize=False, to='articles.article')),
-                ('document', django.contrib.postgres.search.SearchVectorField()),
-                ('head', django.contrib.postgres.search.SearchVectorField()),
+                (
+                    "article",
+                    models.OneToOneField(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        primary_key=True,
+                        related_name="search_document",
+                        serialize=False,
+                        to="articles.article",
+                    ),
+                ),
+                ("document", django.contrib.postgres.search.SearchVectorField()),
+                ("head", django.contrib.postgres.search.SearchVectorField()),
             ],
             options={
-                'db_table': 'articles_searchdocument',
-                'managed': False,
+                "db_table": "articles_searchdocument",
+                "managed": False,
             },
         ),
         migrations.CreateModel(
-            name='SearchFtsRow',
+            name="SearchFtsRow",
             fields=[
-                ('article', models.OneToOneField(db_column='rowid', db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='search_fts', serialize=False, to='articles.article')),
-                ('title', models.TextField()),
-                ('companies', models.TextField()),
-                ('extra', models.TextField()),
-                ('body', models.TextField()),
-                ('match', models.TextField(db_column='articles_search_fts')),
+                (
+                    "article",
+                    models.OneToOneField(
+                        db_column="rowid",
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        primary_key=True,
+                        related_name="search_fts",
+                        serialize=False,
+                        to="articles.article",
+                    ),
+                ),
+                ("title", models.TextField()),
+                ("companies", models.TextField()),
+                ("extra", models.TextField()),
+                ("body", models.TextField()),
+                ("match", models.TextField(db_column="articles_search_fts")),
             ],
             options={
-                'db_table': 'articles_search_fts',
-                'managed': False,
+                "db_table": "articles_search_fts",
+                "managed": False,
             },
         ),
         migrations.CreateModel(
-            name='SearchTerm',
+            name="SearchTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(help_text='Forme sans accents, ex. « evenement ».', max_length=60, unique=True, verbose_name='mot')),
-                ('display', models.CharField(help_text='Forme proposée au lecteur, ex. « évènement » ou « Microsoft »', max_length=100, verbose_name='forme affichée')),
-                ('prefix', models.CharField(max_length=3, verbose_name='début')),
-                ('suffix', models.CharField(max_length=3, verbose_name='fin')),
-                ('length', models.PositiveSmallIntegerField(verbose_name='longueur')),
-                ('frequency', models.PositiveIntegerField(default=1, help_text="Nombre d'articles contenant le mot, au dernier recalcul complet.", verbose_name='fréquence')),
-                ('is_company', models.BooleanField(default=False, verbose_name="nom d'entreprise")),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "term",
+                    models.CharField(
+                        help_text="Forme sans accents, ex. « evenement ».",
+                        max_length=60,
+                        unique=True,
+                        verbose_name="mot",
+                    ),
+                ),
+                (
+                    "display",
+                    models.CharField(
+                        help_text="Forme proposée au lecteur, ex. « évènement » ou « Microsoft »",
+                        max_length=100,
+                        verbose_name="forme affichée",
+                    ),
+                ),
+                ("prefix", models.CharField(max_length=3, verbose_name="début")),
+                ("suffix", models.CharField(max_length=3, verbose_name="fin")),
+                ("length", models.PositiveSmallIntegerField(verbose_name="longueur")),
+                (
+                    "frequency",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Nombre d'articles contenant le mot, au dernier recalcul complet.",
+                        verbose_name="fréquence",
+                    ),
+                ),
+                ("is_company", models.BooleanField(default=False, verbose_name="nom d'entreprise")),
             ],
             options={
-                'verbose_name': 'mot du vocabulaire de recherche',
-                'verbose_name_plural': 'vocabulaire de recherche',
-                'ordering': ['term'],
-                'indexes': [models.Index(fields=['prefix', 'length'], name='searchterm_prefix_idx'), models.Index(fields=['suffix', 'length'], name='searchterm_suffix_idx')],
+                "verbose_name": "mot du vocabulaire de recherche",
+                "verbose_name_plural": "vocabulaire de recherche",
+                "ordering": ["term"],
+                "indexes": [
+                    models.Index(fields=["prefix", "length"], name="searchterm_prefix_idx"),
+                    models.Index(fields=["suffix", "length"], name="searchterm_suffix_idx"),
+                ],
             },
         ),
         migrations.RunPython(
