@@ -30,7 +30,9 @@ FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.M
 
 
 def production_env(**extra) -> dict:
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    # A clean environment: only what production sets, nothing the test run itself exported
+    # (DATABASE_URL, or DJANGO_ALLOW_ASYNC_UNSAFE from the browser tests, which check --deploy flags).
+    env = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"}}
     env.update(
         DEBUG="0",
         SECRET_KEY=PROD_SECRET,
