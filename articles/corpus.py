@@ -681,11 +681,15 @@ def flush_archive() -> None:
             from django.apps import apps
 
             # Tables that point at articles (slug redirects, search index...) go with them.
+            existing = set(connection.introspection.table_names())
             for model in apps.get_app_config("articles").get_models():
-                if model._meta.db_table not in tables:
+                if model._meta.db_table not in tables and model._meta.db_table in existing:
                     tables.append(model._meta.db_table)
             quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
             with connection.cursor() as cursor:
+                # Deferred foreign-key checks still pending in this transaction (rows written
+                # earlier in it) must run first: PostgreSQL refuses to truncate under them.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {quoted} CASCADE")
         else:
             RelatedLink.objects.all().delete()
