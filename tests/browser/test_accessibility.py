@@ -1,6 +1,7 @@
 """axe-core (the copy axe-playwright-python ships) on the public and admin pages.
 
-Public pages: no serious or critical violation, at phone and desktop sizes, light and dark.
+Public pages: no serious or critical violation, at phone and desktop sizes, light and dark, and
+no sideways scrolling.
 Admin pages: no serious or critical violation beyond ``KNOWN_ADMIN_VIOLATIONS``, the stock
 Django admin and select2 defects listed there with where they would be fixed; an entry that no
 longer occurs fails the test too, so the list only ever shrinks.
@@ -114,7 +115,7 @@ def known_admin_violation(rule: str, target: str) -> int | None:
 
 @pytest.mark.parametrize("display", list(DISPLAYS))
 def test_public_pages_have_no_serious_accessibility_violation(browse, demo, shots, display):
-    """Every public page, from home to search and the 404, passes axe-core with no serious or critical violation."""
+    """Every public page, from home to search and the 404, passes axe-core and never scrolls sideways."""
     session = browse(**DISPLAYS[display])
     page = session.new_page()
     report = []
@@ -122,6 +123,10 @@ def test_public_pages_have_no_serious_accessibility_violation(browse, demo, shot
         page.goto(f"{session.server_url}{path}")
         shots(page, label, full_page=True)
         report += [f"{label} ({path}): {rule} at {target} -> {why}" for rule, target, why in blocking_violations(page)]
+        # Reflow (WCAG 1.4.10): nothing makes the page scroll sideways, not even at phone width.
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            report.append(f"{label} ({path}): the page is {overflow}px wider than the screen")
     assert not report, "\n".join(report)
 
 
