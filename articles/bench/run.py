@@ -340,9 +340,10 @@ def measure_phase(server: Server, pages: list[Page], options: Options, rows: lis
             options.log(f"  {page.label}: not available (HTTP {status})")
             continue
         # Warm up: process-level caches, database buffers, and (cached phase) each worker's own
-        # cache: every path several times per worker, bounded in time.
+        # cache. Requests land on whichever worker is free, so each path is sent ten times per
+        # worker: one (path, worker) pair left cold would cost as much as hundreds of hits.
         if page.phase == "cached":
-            warm_requests, warm_seconds = len(page.paths) * options.workers * 3, 60
+            warm_requests, warm_seconds = len(page.paths) * options.workers * 10, 60
         else:
             warm_requests, warm_seconds = 200, 1
         run_wrk(server.port, page.paths, seconds=warm_seconds, connections=connections, max_requests=warm_requests)
