@@ -324,6 +324,9 @@ class Section(models.Model):
         return self.heading or str(_("Ouverture"))
 
     def save(self, *args, **kwargs):
+        # Browsers post textareas with CRLF line breaks: store one form of line break, so an
+        # untouched section saved again is byte-identical and never reported as changed.
+        self.body = self.body.replace("\r\n", "\n").replace("\r", "\n")
         # The anchor is made once, from the first heading, and never follows later edits of the
         # heading: links to "#copilot-impacte" shared by readers keep working.
         if self.heading and not self.anchor:

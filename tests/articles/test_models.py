@@ -146,3 +146,11 @@ class TestRelatedLink:
             target.delete()
         assert {link.article for link in error.value.protected_objects} == {source}
         assert Article.objects.filter(pk=target.pk).exists()
+
+
+def test_section_body_line_breaks_are_normalised():
+    """A body posted with CRLF line breaks is stored with LF only, so a re-save changes nothing."""
+    article = make_article()
+    section = Section.objects.create(article=article, position=2, body="Un.\r\nDeux.\rTrois.")
+    section.refresh_from_db()
+    assert section.body == "Un.\nDeux.\nTrois."
