@@ -3,11 +3,20 @@
 from datetime import timedelta
 from itertools import count
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import override_settings
 from django.utils import timezone
 
 from articles.models import Article, Company, CompanyAlias, RelatedLink, Section
 
 _sequence = count(1)
+
+# The password of every account the tests create: long and uncommon, so the validators accept it.
+PASSWORD = "Un-mot-de-passe-solide-42"
+
+# Tests log in often: a fast hasher keeps them quick (production keeps PBKDF2).
+FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 
 
 def make_company(name: str, *, aliases=(), **fields) -> Company:
@@ -47,3 +56,14 @@ def make_article(
 
 def make_link(article: Article, *, position: int = 1, **fields) -> RelatedLink:
     return RelatedLink.objects.create(article=article, position=position, **fields)
+
+
+def make_staff(username: str, group_name: str):
+    """A staff account in one of the roles (``articles.roles``: contributors or editors)."""
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def make_superuser(username: str):
+    return get_user_model().objects.create_superuser(username, f"{username}@example.org", PASSWORD)

@@ -10,25 +10,14 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Company
 from articles.roles import CONTRIBUTORS, EDITORS, ensure_roles
 from tests.admin_forms import form_data
-from tests.factories import make_article, make_company
-
-PASSWORD = "Un-mot-de-passe-solide-42"
-
-# Tests log in often: a fast hasher keeps them quick (production keeps PBKDF2).
-FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-
-
-def make_staff(username, group_name):
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
+from tests.factories import FAST_HASHER, PASSWORD, make_article, make_company, make_staff
 
 
 @FAST_HASHER

@@ -6,25 +6,16 @@ import threading
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import TestCase, TransactionTestCase, override_settings, skipUnlessDBFeature
+from django.test import TestCase, TransactionTestCase, skipUnlessDBFeature
 from django.urls import reverse
 
 from articles import concurrency
 from articles.models import Article
 from tests.admin_forms import form_data
-from tests.factories import make_article, make_company, make_link
+from tests.factories import FAST_HASHER, make_article, make_company, make_link, make_superuser
 
-PASSWORD = "Un-mot-de-passe-solide-42"
 REFUSED = "Vos modifications n'ont PAS été enregistrées"
-
-# Tests log in often: a fast hasher keeps them quick (production keeps PBKDF2).
-FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-
-
-def make_editor(username):
-    return get_user_model().objects.create_superuser(username, f"{username}@example.org", PASSWORD)
 
 
 class Editor:
@@ -58,8 +49,8 @@ def errors_text(response):
 class ConflictTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.claire = make_editor("claire")
-        cls.marc = make_editor("marc")
+        cls.claire = make_superuser("claire")
+        cls.marc = make_superuser("marc")
         cls.microsoft = make_company("Microsoft")
         cls.article = make_article(
             "OpenAI et Microsoft revoient leur accord",
@@ -255,7 +246,7 @@ class RandomisedPairsTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.editors = [make_editor("claire"), make_editor("marc")]
+        cls.editors = [make_superuser("claire"), make_superuser("marc")]
 
     def test_no_lost_update_in_randomised_pairs(self):
         """In 100 random pairs of concurrent edits, the first save wins whole and the second never lands."""
@@ -311,7 +302,7 @@ class SimultaneousSavesTests(TransactionTestCase):
     @skipUnlessDBFeature("has_select_for_update")
     def test_exactly_one_of_two_simultaneous_saves_lands(self):
         """With both posts released together, one lands and the other is refused, ten times over."""
-        users = [make_editor("claire"), make_editor("marc")]
+        users = [make_superuser("claire"), make_superuser("marc")]
         article = make_article("Article disputé en même temps")
         for round_number in range(10):
             editors = [Editor(self, user) for user in users]

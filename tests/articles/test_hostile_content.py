@@ -14,14 +14,12 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from urllib.parse import quote
 
-from django.contrib.auth import get_user_model
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import Article, Company, RelatedLink
 from tests.admin_forms import form_data
-
-PASSWORD = "Un-mot-de-passe-solide-42"
+from tests.factories import FAST_HASHER, make_superuser
 
 # Classic vectors (OWASP's filter evasion list and friends), each marked "XSS" so a hit is
 # easy to trace. Quotes of every kind, broken-out attributes, closing tags, encodings.
@@ -173,12 +171,12 @@ def json_problems(data, path="$"):
     return problems
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+@FAST_HASHER
 class HostileContentTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         # Stored once for the class, through the admin like an editor would.
-        cls.editor = get_user_model().objects.create_superuser("chef", "chef@example.org", PASSWORD)
+        cls.editor = make_superuser("chef")
         cls.admin_client = cls.client_class()
         cls.admin_client.force_login(cls.editor)
         cls.companies, cls.articles, previous = [], [], None

@@ -16,17 +16,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 
-from tests.factories import make_article, make_company, make_link
+from tests.factories import FAST_HASHER, make_article, make_company, make_link, make_superuser
 
 ROOT = Path(__file__).resolve().parents[2]
 PROD_SECRET = "production-like-secret-key-for-the-test-suite-0123456789-abcdefghij"
-
-# Tests log in often: a fast hasher keeps them quick (production keeps PBKDF2).
-FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 
 
 def production_env(**extra) -> dict:
@@ -409,7 +405,7 @@ class PagesNeedNoInlineCodeTests(TestCase):
         cls.other = make_article("Un autre article")
         make_link(cls.article, title="Lien interne", target=cls.other)
         make_link(cls.article, position=2, title="Lien externe", url="https://exemple.fr/")
-        cls.admin = get_user_model().objects.create_superuser("chef", "chef@example.org", "Un-mot-de-passe-solide-42")
+        cls.admin = make_superuser("chef")
 
     def pages(self):
         article_pk, company_pk = self.article.pk, self.company.pk

@@ -3,26 +3,15 @@
 from unittest import mock
 
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import OperationalError
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 
 from articles import services
 from articles.models import Article, Company, CompanyAlias, CompanySlugRedirect, RelatedLink, Section
 from articles.roles import CONTRIBUTORS, EDITORS
 from tests.admin_forms import form_data
-from tests.factories import make_article, make_company, make_link
-
-PASSWORD = "Un-mot-de-passe-solide-42"
-FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-
-
-def make_staff(username, group_name):
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
+from tests.factories import FAST_HASHER, make_article, make_company, make_link, make_staff, make_superuser
 
 
 @FAST_HASHER
@@ -141,7 +130,7 @@ class CompanyDeletionTests(TestCase):
 class FailedSaveLeavesNoTraceTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.editor = get_user_model().objects.create_superuser("chef", "chef@example.org", PASSWORD)
+        cls.editor = make_superuser("chef")
         cls.article = make_article(
             "Titre d'origine",
             sections=(("", "Un."), ("Deux", "Deux."), ("Trois", "Trois.")),
