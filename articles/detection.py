@@ -19,12 +19,12 @@ Companies and aliases are loaded in two queries and compiled into one regular ex
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .models import Article, Company, CompanyAlias
+from .search.text import unaccent
 
 # Apostrophes and quotation marks writers and word processors produce, folded to ASCII.
 _APOSTROPHES = dict.fromkeys(map(ord, "\u2019\u2018\u02bc\u02bb\u2032\u00b4`\u201b"), "'")
@@ -41,12 +41,11 @@ _LEADING_ARTICLE = re.compile(r"^(?:(?:le|la|les) +|l')(?=\w)")
 def normalise(text: str) -> str:
     """Fold ``text`` for comparison: lower case, no accents, ASCII quotes, single spaces.
 
-    "L’Éditeur  de Windows" gives "l'editeur de windows". Letters without a decomposition
-    (œ, ß) are kept as they are.
+    "L’Éditeur  de Windows" gives "l'editeur de windows". Case, accents and ligatures ("Œuvre"
+    → "oeuvre") are folded as the search index folds them (``search.text.unaccent``); quotes,
+    apostrophes and spaces are folded here, since detection reads elisions and word boundaries.
     """
-    text = unicodedata.normalize("NFKD", text.translate(_TRANSLATION))
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return _SPACES.sub(" ", text.casefold()).strip()
+    return _SPACES.sub(" ", unaccent(text.translate(_TRANSLATION))).strip()
 
 
 def search_terms(name: str) -> set[str]:

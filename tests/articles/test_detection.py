@@ -34,6 +34,13 @@ def test_normalise_folds_case_accents_quotes_and_spaces():
     assert normalise("L’Éditeur\u00a0 de «Windows»") == 'l\'editeur de "windows"'
 
 
+def test_normalise_folds_ligatures_as_the_search_index_does():
+    """Ligatures fold like in search ("Œuvre" is "oeuvre"), so "Cœur Capital" is found as "Coeur Capital"."""
+    assert normalise("L’Œuvre de Cœur Capital") == "l'oeuvre de coeur capital"
+    make_company("Cœur Capital")
+    assert counts("coeur capital lève des fonds ; CŒUR CAPITAL confirme.") == {"Cœur Capital": 2}
+
+
 def test_name_found_whatever_the_case_and_accents(pool):
     """A name is found in any case and without its accents."""
     assert counts("La SOCIETE GENERALE et la société générale.") == {"Société Générale": 2}
