@@ -7,14 +7,12 @@ constant number of queries whatever their length.
 """
 
 import math
-import unicodedata
 from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, F, Prefetch, Q, Window
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,7 +21,8 @@ from django.views.generic import DetailView, MonthArchiveView, YearArchiveView
 
 from .cache import page_number, public_page, reader_user
 from .charts import monthly_chart
-from .models import Article, ArticleSlugRedirect, Company, CompanySlugRedirect, RelatedLink, TaggedCompany
+from .models import Article, ArticleSlugRedirect, Company, CompanySlugRedirect, RelatedLink
+from .search.text import unaccent
 
 PAGE_SIZE = 20
 # "Companies most covered lately": those most cited in the latest articles.
@@ -57,30 +56,18 @@ def company_or_redirect(slug: str):
     return moved.company
 
 
-def recent_top_companies(limit=TOP_COMPANIES):
-    """The companies cited most often in the latest published articles, with their counts."""
-    recent = Article.objects.published().order_by("-published_at", "-id").values("pk")[:RECENT_ARTICLES]
-    return (
-        TaggedCompany.objects.filter(content_object__in=recent)
-        .values("tag__name", "tag__slug")
-        .annotate(count=Count("id"))
-        .order_by("-count", "tag__name")[:limit]
-    )
-
-
-def monthly_counts(articles):
-    """Number of articles per month (first day of the month, in the site's time zone)."""
-    rows = articles.annotate(month=TruncMonth("published_at")).values("month").annotate(count=Count("id"))
-    return {row["month"].date(): row["count"] for row in rows.order_by("month")}
-
-
 @public_page
 def home(request):
     page = paginate(request, Article.objects.published().with_cards())
+    recent = Article.objects.published().order_by("-published_at", "-id")[:RECENT_ARTICLES]
     return render(
         request,
         "articles/home.html",
-        {"page_obj": page, "articles": page.object_list, "top_companies": recent_top_companies()},
+        {
+            "page_obj": page,
+            "articles": page.object_list,
+            "top_companies": recent.most_cited_companies(limit=TOP_COMPANIES),
+        },
     )
 
 
@@ -175,31 +162,13 @@ def more_on(article, companies, *, exclude=(), per_company=MORE_ON_PER_COMPANY):
 
     Articles whose ids are in ``exclude`` (already in "Pour aller plus loin") are left out.
 
-    One query whatever the number of companies: articles are ranked per company by a window
-    function and only the first ``per_company`` of each are fetched.
+    One query whatever the number of companies (``ArticleQuerySet.latest_per_company``).
     """
-    if not companies:
-        return []
-    rank = Window(
-        RowNumber(),
-        partition_by=F("tag_id"),
-        order_by=[F("content_object__published_at").desc(), F("content_object_id").desc()],
-    )
-    rows = (
-        TaggedCompany.objects.filter(tag__in=companies, content_object__in=Article.objects.published())
-        .exclude(content_object=article)
-        .annotate(rank=rank)
-        .filter(rank__lte=per_company)
-        .select_related("content_object")
-        .order_by("tag_id", "rank")
-    )
-    by_company = defaultdict(list)
-    for row in rows:
-        by_company[row.tag_id].append(row.content_object)
+    latest = Article.objects.published().exclude(pk=article.pk).latest_per_company(companies, per_company=per_company)
     # An article about several of these companies is listed once, under the first of them.
     shown, blocks = set(exclude), []
     for company in companies:
-        others = [other for other in by_company[company.pk] if other.pk not in shown]
+        others = [other for other in latest.get(company.pk, []) if other.pk not in shown]
         shown.update(other.pk for other in others)
         if others:
             blocks.append((company, others))
@@ -212,7 +181,8 @@ def company_list(request):
     public = Q(tagged_articles__content_object__in=Article.objects.published())
     companies = Company.objects.annotate(count=Count("tagged_articles", filter=public)).filter(count__gt=0)
     groups = defaultdict(list)
-    for company in sorted(companies, key=lambda c: sort_key(c.name)):
+    # French alphabetical order: accents and case ignored ("Élysée" between "Dell" and "Fnac").
+    for company in sorted(companies, key=lambda c: unaccent(c.name)):
         groups[initial(company.name)].append(company)
     letters = sorted(groups, key=lambda letter: (letter == OTHER_INITIAL, letter))
     return render(
@@ -231,14 +201,8 @@ def company_list(request):
     )
 
 
-def sort_key(name: str) -> str:
-    """French alphabetical order: accents and case ignored ("Élysée" between "Dell" and "Fnac")."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def initial(name: str) -> str:
-    first = sort_key(name)[:1].upper()
+    first = unaccent(name)[:1].upper()
     return first if "A" <= first <= "Z" else OTHER_INITIAL
 
 
@@ -249,13 +213,6 @@ def company_detail(request, slug):
         return redirect(company, permanent=True)
     articles = Article.objects.published().filter(companies=company)
     page = paginate(request, articles.with_cards())
-    co_cited = (
-        TaggedCompany.objects.filter(content_object__in=articles)
-        .exclude(tag=company)
-        .values("tag__name", "tag__slug")
-        .annotate(count=Count("id"))
-        .order_by("-count", "tag__name")[:CO_CITED]
-    )
     return render(
         request,
         "articles/company_detail.html",
@@ -263,8 +220,8 @@ def company_detail(request, slug):
             "company": company,
             "page_obj": page,
             "articles": page.object_list,
-            "chart": monthly_chart(monthly_counts(articles)) if page.number == 1 else None,
-            "co_cited": co_cited,
+            "chart": monthly_chart(articles.count_by_month()) if page.number == 1 else None,
+            "co_cited": articles.most_cited_companies(limit=CO_CITED, exclude=company),
         },
     )
 
@@ -290,7 +247,7 @@ def company_pair(request, slug, other_slug):
 def archive_index(request):
     """Every month with published articles, newest first, grouped by year."""
     years = defaultdict(list)
-    for month, count in sorted(monthly_counts(Article.objects.published()).items(), reverse=True):
+    for month, count in sorted(Article.objects.published().count_by_month().items(), reverse=True):
         years[month.year].append((month, count))
     return render(request, "articles/archive_index.html", {"years": sorted(years.items(), reverse=True)})
 

@@ -399,3 +399,40 @@ def test_public_pages_never_query_sessions_or_users(client):
             client.get(url)
     sql = " ".join(query["sql"] for query in queries).lower()
     assert "django_session" not in sql and "auth_user" not in sql
+
+
+def test_more_on_keeps_the_latest_three_per_company_and_lists_an_article_once():
+    """ "Plus sur" keeps each company's three latest other public articles, an article under its first company only."""
+    from articles.views import more_on
+
+    openai, microsoft = make_company("OpenAI"), make_company("Microsoft")
+    now = timezone.now()
+    article = make_article("Le principal", published_at=now - timedelta(hours=1), companies=[openai, microsoft])
+    both = make_article("Les deux", published_at=now - timedelta(days=1), companies=[openai, microsoft])
+    on_openai = [make_article(published_at=now - timedelta(days=d), companies=[openai]) for d in (2, 3, 4)]
+    make_article("Programmé", published_at=now + timedelta(days=1), companies=[openai, microsoft])
+    on_microsoft = [make_article(published_at=now - timedelta(days=d), companies=[microsoft]) for d in (5, 6, 7)]
+    blocks = more_on(article, [openai, microsoft])
+    assert [(company, [other.pk for other in others]) for company, others in blocks] == [
+        (openai, [both.pk, on_openai[0].pk, on_openai[1].pk]),
+        # Microsoft's three latest are "Les deux" (already shown) and the next two.
+        (microsoft, [on_microsoft[0].pk, on_microsoft[1].pk]),
+    ]
+    excluded = more_on(article, [openai, microsoft], exclude=[both.pk])
+    assert both.pk not in {other.pk for _, others in excluded for other in others}
+
+
+def test_more_on_lists_no_more_than_three_per_company_when_companies_share_articles():
+    """An article among one company's latest but not another's does not lengthen the other's list."""
+    from articles.views import more_on
+
+    openai, microsoft = make_company("OpenAI"), make_company("Microsoft")
+    now = timezone.now()
+    article = make_article(published_at=now - timedelta(hours=1), companies=[openai, microsoft])
+    on_microsoft = [make_article(published_at=now - timedelta(days=d), companies=[microsoft]) for d in (1, 2, 3)]
+    older_on_both = make_article(published_at=now - timedelta(days=4), companies=[openai, microsoft])
+    blocks = more_on(article, [microsoft, openai])
+    assert [(company, [other.pk for other in others]) for company, others in blocks] == [
+        (microsoft, [other.pk for other in on_microsoft]),
+        (openai, [older_on_both.pk]),
+    ]
