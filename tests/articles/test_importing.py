@@ -296,3 +296,18 @@ def test_internal_link_never_points_to_itself(db, tmp_path):
     run(path)
     article = Article.objects.get(slug="le-titre")
     assert article.related_links.get().is_unfinished
+
+
+def test_a_file_can_link_to_an_article_imported_earlier_in_the_same_run(db, tmp_path):
+    """Files are imported in name order, and each one becomes a link target for the files after it."""
+    (tmp_path / "1_usine.txt").write_text(
+        "# Nvidia ouvre une usine en Europe\nTexte.\nPour aller plus loin\n- Un article que l'archive n'a pas\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "2_suite.txt").write_text(
+        "# La suite\nTexte.\nPour aller plus loin\n- « NVIDIA ouvre une usine en Europe »\n", encoding="utf-8"
+    )
+    run(tmp_path)
+    first = Article.objects.get(slug="nvidia-ouvre-une-usine-en-europe")
+    assert first.related_links.get().is_unfinished
+    assert Article.objects.get(slug="la-suite").related_links.get().target == first
