@@ -253,10 +253,16 @@ class CompanyAdmin(admin.ModelAdmin):
     def article_count(self, company):
         return company.article_count
 
-    def save_model(self, request, obj, form, change):
-        previous_slug = form.initial.get("slug") if change else None
-        super().save_model(request, obj, form, change)
-        services.company_record_slug(company=obj, previous_slug=previous_slug)
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the aliases inline: only a new name or new aliases make its articles' search
+        # documents stale; a description or website edit leaves them as they are.
+        names_changed = not change or "name" in form.changed_data or any(fs.has_changed() for fs in formsets)
+        services.company_record_slug(
+            company=form.instance,
+            previous_slug=form.initial.get("slug") if change else None,
+            names_changed=names_changed,
+        )
 
     # --- Deleting and merging: nothing lost ----------------------------------------------------
     # A company's deletion strips it from every article that carries it. The delete page lists

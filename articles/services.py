@@ -41,6 +41,18 @@ def refresh_after_commit(article_ids: Iterable[int]) -> None:
     transaction.on_commit(refresh)
 
 
+def articles_changed(*, article_ids: Iterable[int], **fields) -> None:
+    """Record that these articles changed: their version moves on, then search and cache follow.
+
+    The version is what the admin's form compares on save (``articles.concurrency``): an
+    editor's form loaded before this change is refused rather than silently overwriting it.
+    ``fields`` are further values written in the same UPDATE (``updated_at=...``).
+    """
+    ids = list(article_ids)
+    Article.objects.filter(pk__in=ids).update(version=F("version") + 1, **fields)
+    refresh_after_commit(ids)
+
+
 def article_record_slug(*, article: Article, previous_slug: str | None) -> None:
     """Keep ``previous_slug`` answering for ``article`` after a slug change.
 
@@ -57,9 +69,8 @@ def article_record_slug(*, article: Article, previous_slug: str | None) -> None:
 def article_saved(*, article: Article, previous_slug: str | None = None) -> None:
     """Finish a save made by the admin or an importer: slug history, version, refresh."""
     article_record_slug(article=article, previous_slug=previous_slug)
-    Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
+    articles_changed(article_ids=[article.pk])
     article.refresh_from_db(fields=["version"])
-    refresh_after_commit([article.pk])
 
 
 @transaction.atomic
@@ -74,8 +85,7 @@ def article_publish(*, article: Article, when=None) -> Article:
     elif article.published_at is None:
         article.published_at = timezone.now()
     article.save(update_fields=["status", "published_at", "updated_at"])
-    Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
-    refresh_after_commit([article.pk])
+    articles_changed(article_ids=[article.pk])
     return article
 
 
@@ -84,8 +94,7 @@ def article_unpublish(*, article: Article) -> Article:
     """Take ``article`` back to draft; its publication date is kept for a later re-publication."""
     article.status = Article.Status.DRAFT
     article.save(update_fields=["status", "updated_at"])
-    Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
-    refresh_after_commit([article.pk])
+    articles_changed(article_ids=[article.pk])
     return article
 
 
@@ -106,14 +115,21 @@ def article_children_save_in_order(*, article: Article, model: type[Section | Re
 
 
 @transaction.atomic
-def company_record_slug(*, company: Company, previous_slug: str | None) -> None:
-    """Keep a renamed company's old address answering 301 to its current one."""
+def company_record_slug(*, company: Company, previous_slug: str | None, names_changed: bool = True) -> None:
+    """Finish a save of ``company``: its old address answers 301 to the current one, pages follow.
+
+    A company's name and aliases are part of its articles' search documents: when they may have
+    changed (``names_changed``), every article of the company is refreshed after commit, which
+    for a company cited by thousands of articles is real work. Otherwise (description, website,
+    address) only the page cache is purged.
+    """
     CompanySlugRedirect.objects.filter(old_slug=company.slug).delete()
     if previous_slug and previous_slug != company.slug:
         CompanySlugRedirect.objects.update_or_create(old_slug=previous_slug, defaults={"company": company})
-    # Called on every admin save of a company: its name and aliases (saved by the inline later
-    # in the same transaction, hence after commit) are part of its articles' search documents.
-    refresh_after_commit(company.tagged_articles.values_list("content_object_id", flat=True))
+    if names_changed:
+        refresh_after_commit(company.tagged_articles.values_list("content_object_id", flat=True))
+    else:
+        transaction.on_commit(page_cache.purge_articles)
 
 
 @transaction.atomic
@@ -146,8 +162,7 @@ def company_merge(*, source: Company, into: Company) -> Company:
         CompanyAlias.objects.create(company=into, name=source_name)
     CompanySlugRedirect.objects.update_or_create(old_slug=source_slug, defaults={"company": into})
     # The articles' companies changed: an editor's form loaded before the merge is now stale.
-    Article.objects.filter(pk__in=article_ids).update(version=F("version") + 1)
-    refresh_after_commit(article_ids)
+    articles_changed(article_ids=article_ids)
     return into
 
 
@@ -163,7 +178,6 @@ def article_tag_companies(*, article: Article, companies: Iterable[Company]) -> 
     if not added:
         return []
     article.companies.add(*added)
-    Article.objects.filter(pk=article.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    articles_changed(article_ids=[article.pk], updated_at=timezone.now())
     article.refresh_from_db(fields=["version", "updated_at"])
-    refresh_after_commit([article.pk])
     return added

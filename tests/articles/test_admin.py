@@ -1,10 +1,14 @@
 """The editors' admin, driven through the test client as an editor would use it."""
 
+from unittest import mock
+
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
+from articles import cache as page_cache
 from articles.models import Article, Company, RelatedLink
+from tests.admin_forms import form_data
 from tests.factories import make_article, make_company, make_link
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +224,51 @@ def test_staff_preview_a_draft_readers_get_404(client, editor):
     assert client.get(draft.get_absolute_url()).status_code == 200
     client.logout()
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def post_company_form(client, company, **changes):
+    """Post the company's change form as loaded, with ``changes`` applied to its fields."""
+    url = reverse("admin:articles_company_change", args=[company.pk])
+    data = form_data(client.get(url).content.decode(), "company_form")
+    data.pop("_addanother", None)
+    data.pop("_continue", None)
+    data.update(changes)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+
+def test_company_list_counts_each_company_s_articles(client, editor):
+    """The company list shows the number of articles carrying each company."""
+    microsoft = make_company("Microsoft")
+    for _ in range(3):
+        make_article(companies=[microsoft])
+    response = client.get(reverse("admin:articles_company_changelist"))
+    row = next(c for c in response.context["cl"].result_list if c.pk == microsoft.pk)
+    assert row.article_count == 3
+    assert '<td class="field-article_count">3</td>' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "reindexed"),
+    [
+        ({"description": "Une description nouvelle."}, False),
+        ({"website": "https://exemple.fr/"}, False),
+        ({"name": "Microsoft Corporation"}, True),
+        ({"aliases-1-name": "Redmond (Washington)"}, True),
+        ({"aliases-0-DELETE": "on"}, True),
+    ],
+)
+def test_company_edit_reindexes_its_articles_only_when_its_names_change(
+    client, editor, django_capture_on_commit_callbacks, changes, reindexed
+):
+    """A company's name or aliases reach its articles' search documents; other edits only purge the cache."""
+    microsoft = make_company("Microsoft", aliases=["Redmond"])
+    article = make_article(companies=[microsoft])
+    generation = page_cache.current_generation()
+    with mock.patch("articles.search.index_articles") as index, django_capture_on_commit_callbacks(execute=True):
+        post_company_form(client, microsoft, **changes)
+    if reindexed:
+        index.assert_called_once_with([article.pk])
+    else:
+        index.assert_not_called()
+    assert page_cache.current_generation() > generation
