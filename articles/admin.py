@@ -18,7 +18,13 @@ from taggit.models import Tag
 
 from . import services
 from .admin_detection import DetectedCompaniesAdminMixin
-from .forms import ArticleAdminForm, CompanyAutocomplete, CompanyChoiceField, CompanyMergeForm
+from .forms import (
+    ArticleAdminForm,
+    CompanyAutocomplete,
+    CompanyChoiceField,
+    CompanyMergeForm,
+    LabelledInlineFormSet,
+)
 from .models import (
     Article,
     ArticleSlugRedirect,
@@ -63,6 +69,7 @@ class SectionInline(ArticlePartInline, admin.StackedInline):
 
 class RelatedLinkInline(ArticlePartInline, admin.TabularInline):
     model = RelatedLink
+    formset = LabelledInlineFormSet
     fk_name = "article"
     fields = ["position", "title", "target", "url", "status_label"]
     readonly_fields = ["status_label"]
@@ -223,6 +230,7 @@ class ArticleAdmin(DetectedCompaniesAdminMixin, admin.ModelAdmin):
 
 class CompanyAliasInline(admin.TabularInline):
     model = CompanyAlias
+    formset = LabelledInlineFormSet
     extra = 1
 
 

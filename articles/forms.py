@@ -2,9 +2,10 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +98,36 @@ class CompanyChoiceField(forms.ModelMultipleChoiceField):
         return sorted(self.prepare_value(initial)) != sorted(str(v) for v in (data or []))
 
 
+class PublicationDateTimeWidget(AdminSplitDateTime):
+    """The admin's date and time inputs, each with its own accessible name.
+
+    The field's one <label> names neither input (a MultiWidget has no single input to point
+    at), so screen readers would announce two anonymous text boxes.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        date, time = self.widgets
+        date.attrs["aria-label"] = _("Date de publication : jour")
+        time.attrs["aria-label"] = _("Date de publication : heure")
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """The rows of a tabular inline, each input named for screen readers.
+
+    A TabularInline shows the field names once, as column headers, and no <label> per input:
+    every visible input (the "Supprimer" box too) gets its field's label as ``aria-label``.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            # The admin wraps foreign keys (add/change buttons): the inner widget renders the input.
+            widget = getattr(field.widget, "widget", field.widget)
+            if not widget.is_hidden and field.label:
+                widget.attrs.setdefault("aria-label", str(field.label))
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form; it remembers what the editor loaded, so a concurrent save is refused.
 
@@ -111,6 +142,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ["title", "slug", "standfirst", "byline", "status", "published_at", "companies"]
+        widgets = {"published_at": PublicationDateTimeWidget}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 """The editors' admin, driven through the test client as an editor would use it."""
 
+from html.parser import HTMLParser
 from unittest import mock
 
 import pytest
@@ -272,3 +273,45 @@ def test_company_edit_reindexes_its_articles_only_when_its_names_change(
     else:
         index.assert_not_called()
     assert page_cache.current_generation() > generation
+
+
+class _Inputs(HTMLParser):
+    """Every form control of a page: {id: attributes}."""
+
+    def __init__(self):
+        super().__init__()
+        self.controls = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in {"input", "select", "textarea"} and attrs.get("id"):
+            self.controls[attrs["id"]] = attrs
+
+
+def form_controls(client, url):
+    parser = _Inputs()
+    parser.feed(client.get(url).content.decode())
+    return parser.controls
+
+
+def test_inline_rows_and_publication_date_inputs_have_accessible_names(client, editor):
+    """Tabular inline inputs and the publication date and time inputs carry an aria-label (no <label> of their own)."""
+    article = make_article(companies=["Microsoft"])
+    make_link(article, title="Un lien", url="https://exemple.fr/")
+    controls = form_controls(client, reverse("admin:articles_article_change", args=[article.pk]))
+    names = {
+        "id_related_links-0-position": "Position",
+        "id_related_links-0-title": "Titre",
+        "id_related_links-0-url": "Adresse externe",
+        "id_related_links-0-DELETE": "Supprimer",
+        "id_related_links-__prefix__-title": "Titre",
+        "id_published_at_0": "Date de publication : jour",
+        "id_published_at_1": "Date de publication : heure",
+    }
+    assert {key: controls[key].get("aria-label") for key in names} == names
+    company = Company.objects.get(name="Microsoft")
+    company.aliases.create(name="Redmond")
+    controls = form_controls(client, reverse("admin:articles_company_change", args=[company.pk]))
+    assert controls["id_aliases-0-name"].get("aria-label") == "Alias"
+    assert controls["id_aliases-0-DELETE"].get("aria-label") == "Supprimer"
+    assert controls["id_aliases-1-name"].get("aria-label") == "Alias"
