@@ -218,7 +218,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Production (DEBUG off) is HTTPS-only; every value can still be overridden from the
 # environment. `python manage.py check --deploy` reports nothing with these defaults
-# (tests/articles/test_security_settings.py runs it).
+# (tests/articles/test_security_headers.py runs it).
 PRODUCTION = not DEBUG
 
 # Behind a TLS-terminating proxy, Django sees plain http: the proxy's header says what the
