@@ -11,9 +11,12 @@ standfirst, headings: a few hundred bytes, stored in the row) rather than the wh
 vector, which would have to be fetched out of line for every match.
 """
 
+import json
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
 from django.db.models import Expression, F, FloatField, Lookup
+from django.db.models.expressions import RawSQL
 
 from ...models import Article
 
@@ -24,6 +27,11 @@ RERANK = 200
 
 # ts_rank weights, in the order {D, C, B, A}: title above companies, standfirst and headings.
 RANK_WEIGHTS = "{0.1, 0.4, 0.4, 1.0}"
+
+# Up to this many estimated matches, matches are collected through the GIN index before the date
+# sort; beyond, walking the date index finds the most recent ones sooner (see ``match``).
+MATERIALISE_BELOW = 10_000
+MATCHING_IDS = "SELECT article_id FROM articles_searchdocument WHERE document @@ %s::tsquery OFFSET 0"
 
 UPSERT = (
     "INSERT INTO articles_searchdocument (article_id, document, head) VALUES (%s, %s::tsvector, %s::tsvector) "
@@ -86,7 +94,32 @@ class PostgresBackend:
                 cursor.execute("DELETE FROM articles_searchdocument WHERE article_id = ANY(%s)", [list(article_ids)])
 
     def match(self, queryset, parsed):
-        return queryset.filter(search_document__document__tsquery_matches=parsed.to_tsquery())
+        """The articles of ``queryset`` whose document matches; the caller orders them by date.
+
+        How they are found depends on how many match, which the planner estimates well from
+        the column's statistics but does not cost well: testing ``@@`` reads an article's whole
+        stored vector (about 5 KB, out of line). Ordered by date, a term in 8 % of the archive
+        was planned as a walk down the date index testing each article's vector (18,000 tests,
+        160 ms at 100,000 articles). Up to ``MATERIALISE_BELOW`` estimated matches, the GIN
+        matches are therefore collected first (``OFFSET 0`` keeps the planner from folding the
+        subquery back into a walk) and only they are sorted by date: 38 ms for that term.
+        Beyond, the walk stays: a term in 60 % of the archive finds its thousand most recent
+        matches within the first 1,600 articles (12 ms), where collecting its 60,000 matches
+        took 500 ms. Both ways give the same rows.
+        """
+        tsquery = parsed.to_tsquery()
+        if self.estimated_matches(tsquery) <= MATERIALISE_BELOW:
+            return queryset.filter(pk__in=RawSQL(MATCHING_IDS, [tsquery]))
+        return queryset.filter(search_document__document__tsquery_matches=tsquery)
+
+    def estimated_matches(self, tsquery: str) -> int:
+        """The planner's estimate of how many documents match (one EXPLAIN, no execution)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {MATCHING_IDS}", [tsquery])
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return int(plan[0]["Plan"]["Plan Rows"])
 
     def ranked(self, ids: list[int], parsed, start: int, stop: int):
         """Articles among ``ids`` from ``start`` to ``stop`` by relevance, newer first among equals.
