@@ -213,6 +213,7 @@ def search(request: SearchRequest) -> SearchResults:
 
     1. One query matches through the index and keeps the ``MAX_RESULTS + 1`` most recent
        published matches' ids: the count (capped), the candidate set and the facet scope.
+       (On PostgreSQL, an EXPLAIN first estimates the matches to choose how: ``backend.match``.)
     2. The page is ranked within those candidates (``backend.ranked``), or cut from them by
        date, then fetched with its companies and sections (three queries).
     3. Two aggregations over the candidates give the facets.
