@@ -26,6 +26,9 @@
                 })
             }
         });
+        // select2's own search box has no accessible name; it is kept across selections.
+        $(element).next('.select2').find('.select2-search__field')
+            .attr('aria-label', 'Chercher ou ajouter une entreprise');
     }
 
     $(function() {
