@@ -14,7 +14,6 @@ from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -196,7 +195,6 @@ def archive(db):
 
 
 @pytest.mark.parametrize(("label", "build"), PARAMETERS, ids=[label for label, _ in PARAMETERS])
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 def test_no_server_error(label, build, archive, client):
     """Any value in this public parameter gets a 2xx, 3xx or 4xx answer, never a 5xx."""
 
