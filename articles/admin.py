@@ -265,7 +265,7 @@ class CompanyAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # After the aliases inline: only a new name or new aliases make its articles' search
         # documents stale; a description or website edit leaves them as they are.
-        names_changed = not change or "name" in form.changed_data or any(fs.has_changed() for fs in formsets)
+        names_changed = "name" in form.changed_data or any(formset.has_changed() for formset in formsets)
         services.company_record_slug(
             company=form.instance,
             previous_slug=form.initial.get("slug") if change else None,
