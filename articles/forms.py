@@ -24,6 +24,9 @@ class CompanyAutocomplete(AutocompleteSelectMultiple):
         attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
         # Our own script initialises this select (see company_autocomplete.js), not the admin's.
         attrs["class"] = attrs["class"].replace("admin-autocomplete", "company-autocomplete")
+        # select2's "clear all" cross lands inside the list of chosen companies as a non-list item
+        # (an accessibility error); each company keeps its own remove cross.
+        attrs["data-allow-clear"] = "false"
         return attrs
 
     @property

@@ -2,12 +2,9 @@
 
 Public pages: no serious or critical violation, at phone and desktop sizes, light and dark, and
 no sideways scrolling.
-Admin pages: no serious or critical violation beyond ``KNOWN_ADMIN_VIOLATIONS``, the stock
-Django admin and select2 defects listed there with where they would be fixed; an entry that no
-longer occurs fails the test too, so the list only ever shrinks.
+Admin pages: no serious or critical violation either (the stock admin's select2 widgets and
+breadcrumbs are mended by templates/admin/base_site.html and static/admin_extra/admin_a11y.*).
 """
-
-import re
 
 import pytest
 
@@ -50,46 +47,6 @@ DISPLAYS = {
 
 # (axe rule, element selector pattern, why and where it would be fixed). Not in this project's
 # templates: Django 5.2's admin widgets and the select2 it bundles.
-KNOWN_ADMIN_VIOLATIONS = [
-    (
-        "label",
-        r"#id_(related_links|aliases)-\d+-(position|title|url|name|DELETE)$",
-        "TabularInline shows column headers, not a <label> per field (RelatedLinkInline, CompanyAliasInline "
-        "in articles/admin.py: aria-label through the inline's formfield_for_dbfield, or StackedInline)",
-    ),
-    (
-        "label-title-only",
-        r"#id_(related_links|aliases)-\d+-(title|url|name)$",
-        "same TabularInline fields: their only name is the help text's title attribute",
-    ),
-    (
-        "label",
-        r"#id_published_at_[01]$",
-        "AdminSplitDateTime's date and time inputs have no <label> of their own (published_at's widget "
-        "in articles/forms.py: aria-label on each subwidget)",
-    ),
-    (
-        "label",
-        r"\.select2-search__field$",
-        "select2's search box has no accessible name (articles' admin JavaScript could set aria-label)",
-    ),
-    (
-        "aria-input-field-name",
-        r"(select2-selection--single|#select2-id_related_links-\d+-target-container)",
-        "select2's single-choice combobox (RelatedLink.target autocomplete) has no accessible name",
-    ),
-    (
-        "list",
-        r"\.select2-selection--multiple > ul$",
-        "select2's multiple-choice box puts a non-<li> in its <ul> (companies autocomplete)",
-    ),
-    (
-        "link-in-text-block",
-        r"\.breadcrumbs > a",
-        "the admin's breadcrumb links differ from their text by colour only (an admin CSS override "
-        "underlining them would fix it)",
-    ),
-]
 
 
 def blocking_violations(page) -> list[tuple[str, str, str]]:
@@ -103,14 +60,6 @@ def blocking_violations(page) -> list[tuple[str, str, str]]:
                 summary = " ".join(node.get("failureSummary", "").split())
                 found.append((violation["id"], target, f"{violation['impact']}: {violation['help']}. {summary}"))
     return found
-
-
-def known_admin_violation(rule: str, target: str) -> int | None:
-    """The index of the ``KNOWN_ADMIN_VIOLATIONS`` entry matching this violation, if any."""
-    for index, (known_rule, pattern, _why) in enumerate(KNOWN_ADMIN_VIOLATIONS):
-        if rule == known_rule and re.search(pattern, target):
-            return index
-    return None
 
 
 @pytest.mark.parametrize("display", list(DISPLAYS))
@@ -131,10 +80,8 @@ def test_public_pages_have_no_serious_accessibility_violation(browse, demo, shot
 
 
 @pytest.mark.parametrize("display", ["phone", "desktop"])
-def test_admin_pages_have_no_serious_accessibility_violation_beyond_known_django_ones(
-    browse, demo, editor, shots, display
-):
-    """The admin's login, lists and forms pass axe-core but for the listed stock Django/select2 defects."""
+def test_admin_pages_have_no_serious_accessibility_violation(browse, demo, editor, shots, display):
+    """The admin's login, lists and forms pass axe-core with no serious or critical violation."""
     session = browse(**DISPLAYS[display])
     page = session.new_page()
     server = session.server_url
@@ -155,14 +102,9 @@ def test_admin_pages_have_no_serious_accessibility_violation_beyond_known_django
         shots(page, f"admin-{label}", full_page=True)
         found[label] = blocking_violations(page)
 
-    unexpected, seen = [], set()
-    for label, violations in found.items():
-        for rule, target, why in violations:
-            index = known_admin_violation(rule, target)
-            if index is None:
-                unexpected.append(f"{label}: {rule} at {target} -> {why}")
-            else:
-                seen.add(index)
-    fixed = [f"{rule} {pattern}" for i, (rule, pattern, _) in enumerate(KNOWN_ADMIN_VIOLATIONS) if i not in seen]
-    assert not unexpected, "\n".join(unexpected)
-    assert not fixed, f"fixed, remove from KNOWN_ADMIN_VIOLATIONS: {fixed}"
+    blocking = [
+        f"{label}: {rule} at {target} -> {why}"
+        for label, violations in found.items()
+        for rule, target, why in violations
+    ]
+    assert not blocking, "\n".join(blocking)
