@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .models import Article, Company, CompanyAlias
-from .search.text import unaccent
+from .search.text import APOSTROPHES, LETTER_APOSTROPHES, unaccent
 
 # Apostrophes and quotation marks writers and word processors produce, folded to ASCII.
-_APOSTROPHES = dict.fromkeys(map(ord, "\u2019\u2018\u02bc\u02bb\u2032\u00b4`\u201b"), "'")
+_APOSTROPHES = dict.fromkeys(map(ord, (APOSTROPHES + LETTER_APOSTROPHES).replace("'", "")), "'")
 _QUOTES = dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033"), '"')
 # Hyphens and dashes that are not the ASCII hyphen-minus.
 _HYPHENS = dict.fromkeys(map(ord, "\u2010\u2011\u2012"), "-")

@@ -31,9 +31,12 @@ import Stemmer
 
 # A word: letters and digits (Python's \w minus the underscore).
 WORD_RE = re.compile(r"[^\W_]+")
-APOSTROPHES = "'’‘`´"
-# "ʼ" (modifier letter apostrophe) is a letter to Unicode: read it as "’" so "dʼOpenAI" elides.
-_LETTER_APOSTROPHES = str.maketrans({"ʼ": "’"})
+# Every character writers and word processors type as an apostrophe; company detection
+# (articles/detection.py) reads the same set, so both agree on what an elision is.
+APOSTROPHES = "'’‘`´′‛"
+# "ʼ" and "ʻ" (modifier letters) are letters to Unicode: read them as "’" so "dʼOpenAI" elides.
+LETTER_APOSTROPHES = "ʼʻ"
+_LETTER_APOSTROPHES = str.maketrans(dict.fromkeys(LETTER_APOSTROPHES, "’"))
 # Particles written before an apostrophe: "l'", "d’", "qu'", "jusqu'"...
 ELIDED = frozenset({"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"})
 # An elided particle as a whole word, before an apostrophe and a letter or digit. Explicit

@@ -32,6 +32,15 @@ def test_elided_particles_are_dropped_with_either_apostrophe(written):
     assert text.terms(written) == ["ia"]
 
 
+@pytest.mark.parametrize("apostrophe", list(text.APOSTROPHES + text.LETTER_APOSTROPHES))
+def test_every_apostrophe_company_detection_reads_elides_in_search(apostrophe):
+    """Any apostrophe detection understands ("d‛OpenAI", "dʻOpenAI") also elides in search."""
+    from articles.detection import normalise
+
+    assert normalise(f"d{apostrophe}OpenAI") == "d'openai"
+    assert text.terms(f"d{apostrophe}OpenAI") == ["openai"]
+
+
 def test_offsets_point_into_the_original_text():
     """Tokens remember where their word sits, so snippets highlight the original characters."""
     source = "L’éditeur de Windows"
