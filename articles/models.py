@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TagBase, TaggedItemBase
+from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 # Link URLs are checked on the server: only the web's two schemes, whatever the widget allowed.
 validate_http_url = URLValidator(
@@ -55,6 +55,20 @@ def unique_slug(base: str, taken, max_length: int = 200, fallback: str = "articl
     return candidate
 
 
+class CompanyQuerySet(models.QuerySet):
+    def with_public_coverage(self):
+        """Companies with at least one public article, with ``public_count`` and ``latest_published_at``.
+
+        The one definition of a company's public coverage (index page, sitemap): drafts and
+        scheduled articles count for nothing, through ``Article.objects.published()``.
+        """
+        public = Q(tagged_articles__content_object__in=Article.objects.published())
+        return self.annotate(
+            public_count=models.Count("tagged_articles", filter=public),
+            latest_published_at=models.Max("tagged_articles__content_object__published_at", filter=public),
+        ).filter(public_count__gt=0)
+
+
 class Company(TagBase):
     """A company the newsroom writes about; the pool of tags articles carry.
 
@@ -73,6 +87,9 @@ class Company(TagBase):
         validators=[validate_http_url],
         help_text=_("Adresse du site officiel, ex. https://www.microsoft.com"),
     )
+
+    # TagBase's manager (natural keys for dumpdata/loaddata) with our QuerySet methods.
+    objects = NaturalKeyManager.from_queryset(CompanyQuerySet)()
 
     class Meta:
         verbose_name = _("entreprise")

@@ -6,7 +6,7 @@ dates come from one aggregate query per section, not from walking every item.
 """
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 
 from .models import Article, Company
@@ -34,15 +34,10 @@ class CompanySitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        public = Q(tagged_articles__content_object__in=Article.objects.published())
-        return (
-            Company.objects.annotate(latest=Max("tagged_articles__content_object__published_at", filter=public))
-            .filter(latest__isnull=False)
-            .order_by("name")
-        )
+        return Company.objects.with_public_coverage().order_by("name")
 
     def lastmod(self, company):
-        return company.latest
+        return company.latest_published_at
 
     def get_latest_lastmod(self):
         return (

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -178,8 +178,7 @@ def more_on(article, companies, *, exclude=(), per_company=MORE_ON_PER_COMPANY):
 @public_page(params=())
 def company_list(request):
     """Every company with published articles, A to Z, grouped by initial."""
-    public = Q(tagged_articles__content_object__in=Article.objects.published())
-    companies = Company.objects.annotate(count=Count("tagged_articles", filter=public)).filter(count__gt=0)
+    companies = Company.objects.with_public_coverage()
     groups = defaultdict(list)
     # French alphabetical order: accents and case ignored ("Élysée" between "Dell" and "Fnac").
     for company in sorted(companies, key=lambda c: unaccent(c.name)):
