@@ -63,7 +63,7 @@ class LatestArticlesFeed(Feed):
         return item.byline or None
 
     def item_categories(self, item):
-        return [company.name for company in item.companies.all()]
+        return [company.name for company in item.card_companies]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

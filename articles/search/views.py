@@ -117,7 +117,7 @@ def _payload(request, form, found: SearchResults | None, links: Links) -> dict:
                 "standfirst": hit.article.standfirst,
                 "companies": [
                     {"name": c.name, "slug": c.slug, "url": absolute(c.get_absolute_url())}
-                    for c in hit.article.companies.all()
+                    for c in hit.article.card_companies
                 ],
                 "snippet": str(hit.snippet.html),
                 "snippet_url": absolute(hit.snippet.url),
