@@ -6,7 +6,10 @@ Highlighting is built on the original text: every piece is HTML-escaped, and onl
 ``<mark>`` tags added here are markup, so a title or body holding HTML cannot inject any.
 """
 
+import re
+import string
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -16,6 +19,23 @@ from .query import ParsedQuery
 
 WINDOW_TOKENS = 32
 MAX_SOURCE_CHARS = 10_000
+# Stems shorter than this (once cut, see _prefilter) are looked for word by word.
+MIN_PREFILTER_CHARS = 3
+
+
+def _letter_classes() -> dict[str, str]:
+    """Each ASCII letter as a regex class of every Latin letter ``text.unaccent`` reads as it:
+    "e" → "[EeÈÉÊËèéêëĒēĔĕĖėĘęĚě]"."""
+    classes = {c: {c, c.upper()} for c in string.ascii_lowercase}
+    for code in range(0xC0, 0x250):
+        letter = chr(code)
+        base = text.unaccent(letter)
+        if base in classes:
+            classes[base].add(letter)
+    return {base: "[" + "".join(sorted(letters)) + "]" for base, letters in classes.items()}
+
+
+_CLASSES = _letter_classes()
 
 
 @dataclass
@@ -29,6 +49,28 @@ def _terms(source: str) -> list[str]:
     """The terms of ``source``, as ``text.tokenize`` would give them, through the fast path."""
     normalise = text.normalise
     return [term for term in (normalise(word)[0] for word in text.index_words(source)) if term]
+
+
+@lru_cache(maxsize=512)
+def _prefilter(tokens: tuple[str, ...]) -> re.Pattern | None:
+    """A pattern found in every text that holds one of ``tokens`` (and in a few others), to
+    skip the passages that cannot match without reading them word by word; None if unsure.
+
+    The French Snowball stemmer only removes or rewrites a word's last letters: every stem but
+    its last two letters begins the unaccented word ("différ|ent" from "différence", "cheva|l"
+    from "chevaux", "cour|ant" from "couramment"), so that beginning, with each letter allowed
+    its accented forms, is in the text. Ligatures ("œ") and encoded non-Latin tokens (which
+    hold digits) are left to the word-by-word reading.
+    """
+    parts = []
+    for token in tokens:
+        beginning = token[:-2]
+        if len(beginning) < MIN_PREFILTER_CHARS or not beginning.isalpha() or not beginning.isascii():
+            return None
+        if any(pair in beginning for pair in ("oe", "ae", "ss")):
+            return None
+        parts.append("".join(_CLASSES[c] for c in beginning))
+    return re.compile("|".join(parts)) if parts else None
 
 
 def _matches(terms: list[str], parsed: ParsedQuery) -> tuple[set[int], int]:
@@ -91,10 +133,14 @@ def best_snippet(article, parsed: ParsedQuery) -> Snippet:
     best = None
     best_key = (-1, -1)
     wanted = parsed.positive_items()
+    prefilter = _prefilter(tuple(parsed.positive_tokens()))
     for source, link, heading in candidates:
         # Paragraph breaks become spaces: a snippet is one run of text.
         source = " ".join(source[:MAX_SOURCE_CHARS].split())
-        hits, items = _matches(_terms(source), parsed)
+        if prefilter is not None and not prefilter.search(source):
+            hits, items = set(), 0  # none of the query's words can be here
+        else:
+            hits, items = _matches(_terms(source), parsed)
         key = (items, len(hits))
         if key > best_key:
             best, best_key = (source, hits, link, heading), key

@@ -107,7 +107,7 @@ def tokenize(text: str) -> list[Token]:
 
     ``index_words`` gives the same words faster, without offsets; a test holds them equal.
     """
-    text = text.translate(_LETTER_APOSTROPHES)  # same length: offsets still hold
+    text = _read_letter_apostrophes(text)  # same length: offsets still hold
     tokens = []
     append = tokens.append
     length = len(text)
@@ -127,7 +127,14 @@ def tokenize(text: str) -> list[Token]:
 
 def index_words(text: str) -> list[str]:
     """The words of ``text`` that ``tokenize`` keeps, as written (the indexer's fast path)."""
-    return WORD_RE.findall(ELISION_RE.sub(" ", text.translate(_LETTER_APOSTROPHES)))
+    return WORD_RE.findall(ELISION_RE.sub(" ", _read_letter_apostrophes(text)))
+
+
+def _read_letter_apostrophes(text: str) -> str:
+    # str.translate() walks the text in Python-level steps: only when there is something to do.
+    if any(c in text for c in LETTER_APOSTROPHES):
+        return text.translate(_LETTER_APOSTROPHES)
+    return text
 
 
 def normalise(word: str) -> tuple[str, str]:

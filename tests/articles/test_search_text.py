@@ -103,3 +103,35 @@ def test_company_names_ending_in_ai_are_not_cut():
 def test_indexer_fast_path_gives_the_same_tokens_as_tokenize(source):
     """The indexer's fast path and tokenize (queries, snippets) agree on every text."""
     assert [text.normalise(w)[0] for w in text.index_words(source) if text.normalise(w)[0]] == text.terms(source)
+
+
+# Words whose stem rewrites its ending ("-ence" → "-ent", "-aux" → "-al", "-euse" → "-eux",
+# "-amment" → "-ant"), accented or capitalised forms, and ordinary ones.
+TRICKY_WORDS = (
+    "différence chevaux heureuse couramment évidemment généralement intelligence naïveté Noël façon reçu "
+    "élèves ambiguë aiguë crûment ÉVÉNEMENTS Électricité régulièrement Sécurité opérationnelle "
+    "hôpitaux châteaux fraîcheur créatrices dernière premières Microsoft OpenAI Copilot"
+)
+
+
+@pytest.mark.parametrize("source", ["demo", "tricky"])
+def test_snippet_prefilter_finds_every_word_that_normalises_to_its_token(source):
+    """Each word, searched by its own token, passes the snippet prefilter (which would skip it otherwise)."""
+    from articles import demo_data
+    from articles.search.snippets import _prefilter
+
+    if source == "demo":
+        body = " ".join(
+            " ".join([a["title"], a.get("standfirst", "")] + [s["heading"] + " " + s["body"] for s in a["sections"]])
+            for a in demo_data.ARTICLES
+        )
+    else:
+        body = TRICKY_WORDS
+    checked = 0
+    for word in set(text.WORD_RE.findall(body)):
+        term = text.normalise(word)[0]
+        pattern = _prefilter((term,)) if term else None
+        if pattern is not None:
+            checked += 1
+            assert pattern.search(word), (word, term)
+    assert checked > 20
