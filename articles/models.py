@@ -593,7 +593,11 @@ class SearchDocument(models.Model):
 
     ``document`` holds every field (title A, companies B, standfirst and headings C, body D)
     under a GIN index, for matching; ``head`` holds all but the body: small enough to stay in
-    the row, it is what ranking reads.
+    the row, it is what ranking reads. ``sort_key`` (``articles.search.documents.sort_key``)
+    orders documents by publication date under a btree index.
+
+    (On SQLite, the FTS5 table ``articles_search_fts`` and its ``articles_search_key`` map are
+    read and written in SQL by ``articles.search.backends.sqlite`` only, with no model.)
     """
 
     article = models.OneToOneField(
@@ -605,6 +609,7 @@ class SearchDocument(models.Model):
     )
     document = SearchVectorField()
     head = SearchVectorField()
+    sort_key = models.BigIntegerField(unique=True)
 
     class Meta:
         managed = False
@@ -612,31 +617,3 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"search document {self.article_id}"
-
-
-class SearchFtsRow(models.Model):
-    """SQLite backend: an article's row in the FTS5 table (virtual table made on SQLite only).
-
-    ``match`` is FTS5's hidden column named after the table, the left side of ``MATCH``.
-    """
-
-    article = models.OneToOneField(
-        Article,
-        on_delete=models.DO_NOTHING,
-        primary_key=True,
-        db_column="rowid",
-        db_constraint=False,
-        related_name="search_fts",
-    )
-    title = models.TextField()
-    companies = models.TextField()
-    extra = models.TextField()
-    body = models.TextField()
-    match = models.TextField(db_column="articles_search_fts")
-
-    class Meta:
-        managed = False
-        db_table = "articles_search_fts"
-
-    def __str__(self):
-        return f"search row {self.article_id}"

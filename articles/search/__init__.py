@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from ..models import Article, Company, SearchTerm, Section, TaggedCompany
@@ -209,14 +208,15 @@ def _filtered(request: SearchRequest):
 
 
 def search(request: SearchRequest) -> SearchResults:
-    """Run a search; a constant number of queries whatever the number of matches.
+    """Run a search; a bounded number of queries whatever the number of matches.
 
-    1. One query matches through the index and keeps the ``MAX_RESULTS + 1`` most recent
-       published matches' ids: the count (capped), the candidate set and the facet scope.
-       (On PostgreSQL, an EXPLAIN first estimates the matches to choose how: ``backend.match``.)
+    1. The backend finds the ``MAX_RESULTS + 1`` most recent published matches
+       (``backend.recent_matches``), reading about that many index entries however common the
+       words are: the count (capped), the candidate set and the facets' scope. One to three
+       queries (a window too small for the filters is widened a bounded number of times).
     2. The page is ranked within those candidates (``backend.ranked``), or cut from them by
        date, then fetched with its companies and sections (three queries).
-    3. Two aggregations over the candidates give the facets.
+    3. The candidates' years give the year facets; one aggregation, the company facets.
 
     With no match, a few vocabulary look-ups look for a suggestion instead. When there are
     more than ``MAX_RESULTS`` matches, relevance and facets concern the most recent
@@ -233,38 +233,29 @@ def search(request: SearchRequest) -> SearchResults:
         return results
 
     backend = get_backend()
-    matches = backend.match(_filtered(request), parsed)
-    ids = list(matches.order_by("-published_at", "-pk").values_list("pk", flat=True)[: MAX_RESULTS + 1])
-    results.total_is_capped = len(ids) > MAX_RESULTS
-    ids = ids[:MAX_RESULTS]
-    results.total = len(ids)
+    matches = backend.recent_matches(_filtered(request), parsed, MAX_RESULTS + 1)
+    results.total_is_capped = len(matches) > MAX_RESULTS
+    matches = matches[:MAX_RESULTS]
+    candidates = [pk for pk, _ in matches]
+    results.total = len(candidates)
     results.num_pages = math.ceil(results.total / PAGE_SIZE)
-    if not ids:
+    if not candidates:
         # Nothing found: perhaps a typo ("Microsfot"). Only then is the vocabulary consulted.
         results.suggestion = suggest(parsed)
         return results
 
     start, stop = (request.page - 1) * PAGE_SIZE, request.page * PAGE_SIZE
+    by_date = request.sort == SORT_DATE
+    page_ids = candidates[start:stop] if by_date else backend.ranked(candidates, parsed, start, stop)
     sections = Prefetch("sections", queryset=Section.objects.order_by("position", "id"))
-    if request.sort == SORT_DATE:
-        page_ids = ids[start:stop]
-        by_id = Article.objects.filter(pk__in=page_ids).with_cards().prefetch_related(sections).in_bulk()
-        page = [by_id[pk] for pk in page_ids if pk in by_id]
-    else:
-        page = list(backend.ranked(ids, parsed, start, stop).with_cards().prefetch_related(sections))
+    by_id = Article.objects.filter(pk__in=page_ids).with_cards().prefetch_related(sections).in_bulk()
+    page = [by_id[pk] for pk in page_ids if pk in by_id]
     results.hits = [SearchHit(article, best_snippet(article, parsed)) for article in page]
 
-    scope = Article.objects.filter(pk__in=ids)
-    years = (
-        scope.annotate(year=ExtractYear("published_at"))
-        .order_by()
-        .values("year")
-        .annotate(count=Count("pk"))
-        .order_by("-year")
-    )
-    results.year_facets = [Facet(str(row["year"]), str(row["year"]), row["count"]) for row in years[:30]]
+    years = sorted(Counter(year for _, year in matches).items(), reverse=True)
+    results.year_facets = [Facet(str(year), str(year), count) for year, count in years[:30]]
     companies = (
-        TaggedCompany.objects.filter(content_object_id__in=ids)
+        TaggedCompany.objects.filter(content_object_id__in=backend.ids(candidates))
         .values("tag__slug", "tag__name")
         .annotate(count=Count("pk"))
         .order_by("-count", "tag__name")

@@ -18,8 +18,14 @@ scheduled article appears at its time with no reindexing.
 
 Each field is cut to a bounded number of tokens, the same way for both backends, so that
 PostgreSQL's position limit (16,383) is never reached and phrases match identically.
+
+Each document also carries a **sort key** (``sort_key``): one integer ordered like the
+archive's "most recent first" (publication second, then id), stored next to the tokens by both
+backends. It lets a search read the most recent matches of a common word without touching all
+of them (see ``backends``).
 """
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,6 +40,31 @@ FIELD_LIMITS = {"title": 200, "companies": 500, "extra": 2_000, "body": 13_000}
 MAX_POSITIONS = 256
 MIN_VOCABULARY_LENGTH = 4
 
+# sort_key = publication second * KEY_SCALE + article id: ordered by date, then id, and unique.
+# Seconds are clamped to ±2**32 (years 1833 to 2106) so that every key fits in a signed 64-bit
+# integer (PostgreSQL bigint, SQLite rowid); drafts, with no date, sort below everything.
+KEY_SCALE = 10**9  # ids stay below a billion
+MAX_KEY_SECONDS = 2**32
+DRAFT_KEY_SECONDS = -(2**32)
+
+
+def key_seconds(published_at) -> int:
+    """The publication second a sort key holds (clamped; drafts lowest)."""
+    if published_at is None:
+        return DRAFT_KEY_SECONDS
+    return max(DRAFT_KEY_SECONDS + 1, min(MAX_KEY_SECONDS, math.floor(published_at.timestamp())))
+
+
+def sort_key(article_id: int, published_at) -> int:
+    """The article's sort key: newer articles have larger keys, and no two articles share one."""
+    return key_seconds(published_at) * KEY_SCALE + article_id
+
+
+def second_floor(key: int) -> int:
+    """The smallest key of the same publication second as ``key``: a window starting there holds
+    every article published in that second, whatever its id."""
+    return (key // KEY_SCALE) * KEY_SCALE
+
 
 @dataclass
 class Document:
@@ -41,6 +72,7 @@ class Document:
 
     article_id: int
     fields: dict[str, list[str]]
+    sort_key: int = 0
     vocabulary: dict[str, tuple[str, bool]] = field(default_factory=dict)  # plain -> (display, is_company)
 
     def tsvector_literals(self) -> tuple[str, str]:
@@ -100,8 +132,10 @@ def build_documents(article_ids: list[int]) -> tuple[list[Document], set[int]]:
     Four queries whatever the number of articles (articles, sections, tags, companies with
     aliases), so batches of a thousand cost the same as one.
     """
-    rows = list(Article.objects.filter(pk__in=article_ids).order_by().values_list("pk", "title", "standfirst"))
-    found = {pk for pk, _, _ in rows}
+    rows = list(
+        Article.objects.filter(pk__in=article_ids).order_by().values_list("pk", "title", "standfirst", "published_at")
+    )
+    found = {row[0] for row in rows}
     sections = defaultdict(list)
     for article_id, heading, body in (
         Section.objects.filter(article_id__in=found)
@@ -119,7 +153,7 @@ def build_documents(article_ids: list[int]) -> tuple[list[Document], set[int]]:
     company_names = company_texts({cid for ids in tags.values() for cid in ids})
 
     documents = []
-    for pk, title, standfirst in rows:
+    for pk, title, standfirst, published_at in rows:
         vocabulary: dict = {}
         parts = sections[pk]
         names = [name for cid in tags[pk] for name in company_names.get(cid, ())]
@@ -129,7 +163,7 @@ def build_documents(article_ids: list[int]) -> tuple[list[Document], set[int]]:
             "extra": _field_tokens(vocabulary, [standfirst, *(h for h, _ in parts)], FIELD_LIMITS["extra"]),
             "body": _field_tokens(vocabulary, [b for _, b in parts], FIELD_LIMITS["body"]),
         }
-        documents.append(Document(pk, fields, vocabulary))
+        documents.append(Document(pk, fields, sort_key(pk, published_at), vocabulary))
     return documents, set(article_ids) - found
 
 

@@ -1,5 +1,5 @@
-"""PostgreSQL backend: matches collected through the GIN index first, or found by walking the
-date index, give the same results (the choice depends on the planner's estimate only)."""
+"""PostgreSQL backend: matches read within a window of recent documents (widened when it holds
+too few) or read whole give the same results; the choice depends on the planner's estimates only."""
 
 from datetime import date
 from unittest import mock, skipUnless
@@ -13,8 +13,14 @@ from articles.search import SORT_DATE, SearchRequest, search
 from articles.search.backends import postgres
 from tests.articles.search_corpus import EXPECTED, load_corpus
 
-ALWAYS_COLLECT = mock.patch.object(postgres, "MATERIALISE_BELOW", 10**9)
-ALWAYS_WALK = mock.patch.object(postgres, "MATERIALISE_BELOW", -1)
+# Never a window: every match is read.
+WHOLE_INDEX = mock.patch.object(postgres, "WHOLE_INDEX_SHARE", 0)
+# Always a window, and far too small a one at first: every search goes through widening.
+TINY_WINDOWS = (
+    mock.patch.object(postgres, "WHOLE_INDEX_SHARE", 10**9),
+    mock.patch.object(postgres, "WINDOW_MARGIN", 10**-9),
+    mock.patch.object(postgres.PostgresBackend, "estimated_documents", lambda self: 10**6),
+)
 
 
 def outcome(request: SearchRequest) -> tuple:
@@ -22,13 +28,18 @@ def outcome(request: SearchRequest) -> tuple:
     return results.total, results.total_is_capped, [hit.article.slug for hit in results.hits]
 
 
-@skipUnless(connection.vendor == "postgresql", "PostgreSQL backend only: SQLite has a single way")
+def tiny_windows(function, *args):
+    with TINY_WINDOWS[0], TINY_WINDOWS[1], TINY_WINDOWS[2]:
+        return function(*args)
+
+
+@skipUnless(connection.vendor == "postgresql", "PostgreSQL backend only: SQLite reads FTS5 in key order")
 class MatchStrategyTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         load_corpus()
 
-    def test_both_ways_give_the_same_results(self):
+    def test_windows_and_whole_index_give_the_same_results(self):
         """For every corpus query, by relevance and by date, with or without filters, both ways agree."""
         microsoft = Company.objects.get(name="Microsoft")
         variants = [
@@ -41,23 +52,32 @@ class MatchStrategyTests(TestCase):
             for options in variants:
                 with self.subTest(query=query, options=options):
                     request = SearchRequest(text=query, **options)
-                    with ALWAYS_COLLECT:
-                        collected = outcome(request)
-                    with ALWAYS_WALK:
-                        walked = outcome(request)
-                    self.assertEqual(collected, walked)
+                    with WHOLE_INDEX:
+                        whole = outcome(request)
+                    self.assertEqual(tiny_windows(outcome, request), whole)
 
-    def test_estimate_chooses_the_way(self):
-        """Under the threshold the candidate query collects the GIN matches behind OFFSET 0; above, it does not."""
-        for patch, fenced in ((ALWAYS_COLLECT, True), (ALWAYS_WALK, False)):
-            with self.subTest(fenced=fenced), patch, CaptureQueriesContext(connection) as queries:
+    def test_a_window_bounds_the_match_on_the_sort_key(self):
+        """A windowed search cuts the GIN matches on sort_key; a whole-index search does not."""
+
+        def candidate_queries():
+            with CaptureQueriesContext(connection) as queries:
                 search(SearchRequest(text="Microsoft"))
-            candidates = [q["sql"] for q in queries if "LIMIT 1001" in q["sql"]]
-            self.assertEqual(len(candidates), 1)
-            self.assertEqual("OFFSET 0" in candidates[0], fenced)
+            sqls = [q["sql"] for q in queries]
+            return [sql for sql in sqls if "ORDER BY sort_key DESC LIMIT" in sql and "count(*)" not in sql]
 
-    def test_estimate_comes_from_the_planner(self):
-        """The estimate is the planner's row count for the match, a whole number."""
-        estimate = postgres.PostgresBackend().estimated_matches("'microsoft'")
-        self.assertIsInstance(estimate, int)
-        self.assertGreaterEqual(estimate, 0)
+        with WHOLE_INDEX:
+            whole = candidate_queries()
+        self.assertEqual(len(whole), 1)
+        self.assertNotIn("sort_key >=", whole[0])
+        windowed = tiny_windows(candidate_queries)
+        self.assertIn("sort_key >=", windowed[0])
+        # Widened until the window covered the whole index: the last try has no lower bound.
+        self.assertNotIn("sort_key >=", windowed[-1])
+        self.assertGreater(len(windowed), 1)
+
+    def test_estimates_come_from_the_planner(self):
+        """The match estimate and the document count are the planner's, whole numbers."""
+        backend = postgres.PostgresBackend()
+        self.assertGreaterEqual(backend.estimated_matches("'microsoft'"), 0)
+        self.assertGreaterEqual(backend.estimated_documents(), 0)
+        self.assertIsInstance(backend.estimated_documents(), int)

@@ -6,21 +6,22 @@ exactly as the SQLite backend gets them, which is what makes both return the sam
 Queries are tsquery literals built by ``query.ParsedQuery.to_tsquery`` from those tokens, cast
 with ``::tsquery``: the reader's text never reaches ``to_tsquery``.
 
-Matching reads ``document`` through its GIN index; ranking reads ``head`` (title, companies,
-standfirst, headings: a few hundred bytes, stored in the row) rather than the whole body
-vector, which would have to be fetched out of line for every match.
+Matching reads ``document`` through its GIN index, within a window of the most recent
+documents (``sort_key``) when the word is common (``recent_matches``); ranking reads ``head``
+(title, companies, standfirst, headings: a few hundred bytes, stored in the row) rather than
+the whole body vector, which would have to be fetched out of line for every match.
 """
 
 import json
+import math
 
-from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
-from django.db.models import Expression, F, FloatField, Lookup
-from django.db.models.expressions import RawSQL
 
-from ...models import Article
+from ..documents import second_floor
+from . import NewestFirst
 
 GIN_INDEX = "articles_searchdocument_document_gin"  # made by migration 0002_search
+KEY_INDEX = "articles_searchdocument_sort_key"  # made by migration 0003_search_sort_key
 
 # How many of the best matches by head rank are ranked again on their whole document.
 RERANK = 200
@@ -28,62 +29,32 @@ RERANK = 200
 # ts_rank weights, in the order {D, C, B, A}: title above companies, standfirst and headings.
 RANK_WEIGHTS = "{0.1, 0.4, 0.4, 1.0}"
 
-# Up to this many estimated matches, matches are collected through the GIN index before the date
-# sort; beyond, walking the date index finds the most recent ones sooner (see ``match``).
-MATERIALISE_BELOW = 10_000
-MATCHING_IDS = "SELECT article_id FROM articles_searchdocument WHERE document @@ %s::tsquery OFFSET 0"
+# The first window holds WINDOW_MARGIN times as many documents as the estimate says are needed;
+# from WHOLE_INDEX_SHARE of the index on, there is no window. Each widening is WINDOW_GROWTH
+# times larger.
+WINDOW_MARGIN = 1.5
+WHOLE_INDEX_SHARE = 0.5
+WINDOW_GROWTH = 8
 
+ESTIMATED = "SELECT 1 FROM articles_searchdocument WHERE document @@ %s::tsquery"
 UPSERT = (
-    "INSERT INTO articles_searchdocument (article_id, document, head) VALUES (%s, %s::tsvector, %s::tsvector) "
-    "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document, head = EXCLUDED.head"
+    "INSERT INTO articles_searchdocument (article_id, document, head, sort_key) "
+    "VALUES (%s, %s::tsvector, %s::tsvector, %s) "
+    "ON CONFLICT (article_id) DO UPDATE "
+    "SET document = EXCLUDED.document, head = EXCLUDED.head, sort_key = EXCLUDED.sort_key"
 )
 
 
-class TsQueryMatch(Lookup):
-    """``vector @@ 'literal'::tsquery``; the literal comes from ParsedQuery.to_tsquery()."""
-
-    lookup_name = "tsquery_matches"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} @@ ({rhs})::tsquery", (*lhs_params, *rhs_params)
-
-
-SearchVectorField.register_lookup(TsQueryMatch)
-
-
-class VectorRank(Expression):
-    """``ts_rank(weights, <vector>, 'literal'::tsquery)`` on ``head`` (small) or ``document``."""
-
-    output_field = FloatField()
-
-    def __init__(self, tsquery: str, vector: str = "head"):
-        super().__init__()
-        self.tsquery = tsquery
-        self.head = F(f"search_document__{vector}")
-
-    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
-        clone = self.copy()
-        clone.head = self.head.resolve_expression(query, allow_joins, reuse, summarize, for_save)
-        return clone
-
-    def get_source_expressions(self):
-        return [self.head]
-
-    def set_source_expressions(self, exprs):
-        (self.head,) = exprs
-
-    def as_sql(self, compiler, connection):
-        head, params = compiler.compile(self.head)
-        return f"ts_rank('{RANK_WEIGHTS}'::float4[], {head}, %s::tsquery)", (*params, self.tsquery)
-
-
-class PostgresBackend:
+class PostgresBackend(NewestFirst):
     vendor = "postgresql"
+    IDS_SQL = "SELECT unnest(%s::bigint[])"
+
+    def ids_param(self, pks: list[int]) -> str:
+        # An array literal: psycopg dumps a Python list element by element, ten times slower.
+        return "{" + ",".join(str(int(pk)) for pk in pks) + "}"
 
     def write(self, documents) -> None:
-        rows = [(doc.article_id, *doc.tsvector_literals()) for doc in documents]
+        rows = [(doc.article_id, *doc.tsvector_literals(), doc.sort_key) for doc in documents]
         if rows:
             with connection.cursor() as cursor:
                 cursor.executemany(UPSERT, rows)
@@ -93,64 +64,130 @@ class PostgresBackend:
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM articles_searchdocument WHERE article_id = ANY(%s)", [list(article_ids)])
 
-    def match(self, queryset, parsed):
-        """The articles of ``queryset`` whose document matches; the caller orders them by date.
+    def prepare(self, parsed) -> str:
+        return parsed.to_tsquery()
 
-        How they are found depends on how many match, which the planner estimates well from
-        the column's statistics but does not cost well: testing ``@@`` reads an article's whole
-        stored vector (about 5 KB, out of line). Ordered by date, a term in 8 % of the archive
-        was planned as a walk down the date index testing each article's vector (18,000 tests,
-        160 ms at 100,000 articles). Up to ``MATERIALISE_BELOW`` estimated matches, the GIN
-        matches are therefore collected first (``OFFSET 0`` keeps the planner from folding the
-        subquery back into a walk) and only they are sorted by date: 38 ms for that term.
-        Beyond, the walk stays: a term in 60 % of the archive finds its thousand most recent
-        matches within the first 1,600 articles (12 ms), where collecting its 60,000 matches
-        took 500 ms. Both ways give the same rows.
+    def chunk_sql(self, query: str, floor, upper: int, size: int):
+        """The GIN index finds matches in no order, and testing ``@@`` row by row reads each
+        row's whole vector (about 5 KB, out of line), so neither "every match, then sort" (60,000
+        matches of a common word at 100,000 articles, ten times more at a million) nor "walk the
+        key index and test each row" scales. With a ``floor``, PostgreSQL intersects the GIN
+        matches with the key range (BitmapAnd) before reading any row, so it reads the matches
+        of the window only; ``first_floor`` sizes the window."""
+        where, params = self._range(query, floor, upper)
+        sql = f"SELECT article_id FROM articles_searchdocument WHERE {where} ORDER BY sort_key DESC LIMIT %s"
+        return sql, [*params, size]
+
+    def extent_sql(self, query: str, floor, upper: int, size: int):
+        where, params = self._range(query, floor, upper)
+        sql = (
+            "SELECT count(*), min(sort_key) FROM "
+            f"(SELECT sort_key FROM articles_searchdocument WHERE {where} ORDER BY sort_key DESC LIMIT %s) AS chunk"
+        )
+        return sql, [*params, size]
+
+    @staticmethod
+    def _range(query: str, floor, upper: int):
+        if floor is None:
+            return "document @@ %s::tsquery AND sort_key < %s", [query, upper]
+        return "document @@ %s::tsquery AND sort_key < %s AND sort_key >= %s", [query, upper, floor]
+
+    def first_floor(self, query: str, limit: int, upper: int) -> int | None:
+        """The window of recent documents expected to hold ``limit`` matches (with a margin).
+
+        The planner's estimate of the matches gives the share of the archive that matches: a
+        word in 8 % of the archive needs about 19,000 documents for 1,000 matches, at 100,000
+        articles as at a million. No window (None) when that is half the index or more: a rare
+        word's matches are read whole, and they are few.
         """
-        tsquery = parsed.to_tsquery()
-        if self.estimated_matches(tsquery) <= MATERIALISE_BELOW:
-            return queryset.filter(pk__in=RawSQL(MATCHING_IDS, [tsquery]))
-        return queryset.filter(search_document__document__tsquery_matches=tsquery)
+        self._indexed = self.estimated_documents()
+        estimate = self.estimated_matches(query)
+        self._rows = max(1, math.ceil(limit * self._indexed / max(estimate, 1) * WINDOW_MARGIN))
+        self._upper = upper
+        return self._floor()
+
+    def widen(self, query: str, floor: int, upper: int) -> int | None:
+        """A window WINDOW_GROWTH times larger (its newer part has been read already)."""
+        self._rows *= WINDOW_GROWTH
+        return self._floor()
+
+    def _floor(self) -> int | None:
+        if self._rows >= self._indexed * WHOLE_INDEX_SHARE:
+            return None
+        return self.window_floor(self._rows, self._upper)
+
+    def window_floor(self, rows: int, upper: int) -> int | None:
+        """The smallest sort key of the ``rows`` most recent documents below ``upper``, down to the
+        start of its second (None if there are fewer): an index-only walk of ``rows`` entries."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT sort_key FROM articles_searchdocument WHERE sort_key < %s "
+                "ORDER BY sort_key DESC OFFSET %s LIMIT 1",
+                [upper, rows],
+            )
+            row = cursor.fetchone()
+        return None if row is None else second_floor(row[0])
+
+    def estimated_documents(self) -> int:
+        """The planner's count of indexed documents (0 before the table was first analysed)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'articles_searchdocument'::regclass")
+            row = cursor.fetchone()
+        return max(0, int(row[0])) if row else 0
 
     def estimated_matches(self, tsquery: str) -> int:
         """The planner's estimate of how many documents match (one EXPLAIN, no execution)."""
         with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {MATCHING_IDS}", [tsquery])
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {ESTIMATED}", [tsquery])
             plan = cursor.fetchone()[0]
         if isinstance(plan, str):
             plan = json.loads(plan)
         return int(plan[0]["Plan"]["Plan Rows"])
 
-    def ranked(self, ids: list[int], parsed, start: int, stop: int):
-        """Articles among ``ids`` from ``start`` to ``stop`` by relevance, newer first among equals.
+    def ranked(self, candidates: list[int], parsed, start: int, stop: int) -> list[int]:
+        """The ids of ``candidates`` (from ``recent_matches``, newest first) from ``start`` to
+        ``stop`` by relevance, newer first among equals.
 
         The candidates are ordered by the small ``head`` vector; the first ``RERANK`` of that
         order are ordered again on the whole document (body included), so the large vectors
-        of those few rows only are read. Pages beyond them keep the first order.
+        of those few rows only are read. Pages beyond them keep the first order. A
+        candidate's position in ``candidates`` (newest first) breaks ties: no article is read.
         """
-        any_token = parsed.to_tsquery_any()
-        candidates = Article.objects.filter(pk__in=ids)
-        first = candidates.annotate(search_rank=VectorRank(any_token)).order_by("-search_rank", "-published_at", "-pk")
-        if start >= RERANK:
-            return first[start:stop]
-        best = first.values("pk")[:RERANK]
-        return (
-            Article.objects.filter(pk__in=best)
-            .annotate(search_rank=VectorRank(any_token, "document"), head_rank=VectorRank(any_token))
-            .order_by("-search_rank", "-head_rank", "-published_at", "-pk")[start : min(stop, RERANK)]
+        weights, any_token = f"'{RANK_WEIGHTS}'::float4[]", parsed.to_tsquery_any()
+        first = (
+            f"SELECT c.id, c.position, ts_rank({weights}, d.head, %s::tsquery) AS head_rank "
+            "FROM unnest(%s::bigint[]) WITH ORDINALITY AS c(id, position) "
+            "JOIN articles_searchdocument d ON d.article_id = c.id "
+            "ORDER BY head_rank DESC, c.position"
         )
+        params = [any_token, self.ids_param(candidates)]
+        if start >= RERANK:
+            sql, params = f"SELECT id FROM ({first} OFFSET %s LIMIT %s) AS ranked", [*params, start, stop - start]
+        else:
+            sql = (
+                f"SELECT best.id FROM ({first} LIMIT %s) AS best "
+                "JOIN articles_searchdocument d ON d.article_id = best.id "
+                f"ORDER BY ts_rank({weights}, d.document, %s::tsquery) DESC, best.head_rank DESC, best.position "
+                "OFFSET %s LIMIT %s"
+            )
+            params = [*params, RERANK, any_token, start, min(stop, RERANK) - start]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
 
     def clear(self) -> None:
-        """Empty the table before a rebuild, and drop the GIN index: building it once at the end
-        is several times faster than updating it row by row."""
+        """Empty the table before a rebuild, and drop its indexes: building them once at the end
+        is several times faster than updating them row by row."""
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE articles_searchdocument")
             cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
+            cursor.execute(f"DROP INDEX IF EXISTS {KEY_INDEX}")
 
     def finish_rebuild(self) -> None:
-        """After a rebuild: build the GIN index again and refresh the planner's statistics."""
+        """After a rebuild: build the indexes again and refresh the planner's statistics."""
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON articles_searchdocument USING gin (document)")
+            cursor.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {KEY_INDEX} ON articles_searchdocument (sort_key)")
             cursor.execute("ANALYZE articles_searchdocument")
 
     def indexed_count(self) -> int:

@@ -4,59 +4,34 @@ Rows hold the normalised tokens of ``documents.Document`` joined by spaces; the 
 ``ascii`` tokenizer only splits on those spaces, so FTS5 indexes exactly the tokens the
 PostgreSQL backend gets. Queries come from ``query.ParsedQuery.to_fts5``: every token is
 double-quoted, so FTS5 operators typed by a reader are never interpreted.
+
+A row's rowid is its article's sort key (``documents.sort_key``: publication second, then
+id), not the article id; ``articles_search_key`` maps article ids to keys. FTS5 reads matches
+in rowid order and can stop early, so "the 1,000 most recent matches" of a word in half the
+archive reads about 1,000 entries, not all of them.
 """
 
-from django.db import connection
-from django.db.models import Expression, F, FloatField, Lookup, TextField
+import json
 
-from ...models import Article
+from django.db import connection
+
+from . import NewestFirst
 
 # bm25 column weights, in the table's column order (title, companies, extra, body).
 BM25_WEIGHTS = (5.0, 2.0, 2.0, 1.0)
 
-
-class Fts5Match(Lookup):
-    """``<table hidden column> MATCH 'query'``; the query comes from ParsedQuery.to_fts5()."""
-
-    lookup_name = "fts5_matches"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} MATCH {rhs}", (*lhs_params, *rhs_params)
+NEWEST = (
+    "SELECT rowid FROM articles_search_fts WHERE articles_search_fts MATCH %s AND rowid < %s "
+    "ORDER BY rowid DESC LIMIT %s"
+)
 
 
-TextField.register_lookup(Fts5Match)
-
-
-class Bm25Rank(Expression):
-    """``-bm25(table, weights...)``: FTS5 relevance, negated so that higher is better."""
-
-    output_field = FloatField()
-
-    def __init__(self):
-        super().__init__()
-        self.column = F("search_fts__match")
-
-    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
-        clone = self.copy()
-        clone.column = self.column.resolve_expression(query, allow_joins, reuse, summarize, for_save)
-        return clone
-
-    def get_source_expressions(self):
-        return [self.column]
-
-    def set_source_expressions(self, exprs):
-        (self.column,) = exprs
-
-    def as_sql(self, compiler, connection):
-        column, params = compiler.compile(self.column)
-        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-        return f"-bm25({column}, {weights})", params
-
-
-class SqliteBackend:
+class SqliteBackend(NewestFirst):
     vendor = "sqlite"
+    IDS_SQL = "SELECT value FROM json_each(%s)"
+
+    def ids_param(self, pks: list[int]) -> str:
+        return json.dumps(list(pks))
 
     def write(self, documents) -> None:
         if not documents:
@@ -65,7 +40,11 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO articles_search_fts (rowid, title, companies, extra, body) VALUES (%s, %s, %s, %s, %s)",
-                [(doc.article_id, *doc.fts_columns()) for doc in documents],
+                [(doc.sort_key, *doc.fts_columns()) for doc in documents],
+            )
+            cursor.executemany(
+                "INSERT INTO articles_search_key (article_id, sort_key) VALUES (%s, %s)",
+                [(doc.article_id, doc.sort_key) for doc in documents],
             )
 
     def delete(self, article_ids) -> None:
@@ -74,19 +53,50 @@ class SqliteBackend:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(f"DELETE FROM articles_search_fts WHERE rowid IN ({marks})", chunk)
+                cursor.execute(
+                    "DELETE FROM articles_search_fts WHERE rowid IN "
+                    f"(SELECT sort_key FROM articles_search_key WHERE article_id IN ({marks}))",
+                    chunk,
+                )
+                cursor.execute(f"DELETE FROM articles_search_key WHERE article_id IN ({marks})", chunk)
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM articles_search_fts")
+            cursor.execute("DELETE FROM articles_search_key")
 
-    def match(self, queryset, parsed):
-        return queryset.filter(search_fts__match__fts5_matches=parsed.to_fts5())
+    def prepare(self, parsed) -> str:
+        return parsed.to_fts5()
 
-    def ranked(self, ids: list[int], parsed, start: int, stop: int):
-        """Articles among ``ids`` from ``start`` to ``stop`` by bm25, newer first among equals."""
-        candidates = self.match(Article.objects.filter(pk__in=ids), parsed)
-        return candidates.annotate(search_rank=Bm25Rank()).order_by("-search_rank", "-published_at", "-pk")[start:stop]
+    def chunk_sql(self, query: str, floor, upper: int, size: int):
+        """FTS5 reads matches in descending rowid (key) order and stops after ``size``: the
+        cost follows ``size``, not how many articles match. (No floor: never needed here.)"""
+        return f"SELECT article_id FROM articles_search_key WHERE sort_key IN ({NEWEST})", [query, upper, size]
+
+    def extent_sql(self, query: str, floor, upper: int, size: int):
+        return f"SELECT count(*), min(rowid) FROM ({NEWEST})", [query, upper, size]
+
+    def ranked(self, candidates: list[int], parsed, start: int, stop: int) -> list[int]:
+        """The ids of ``candidates`` (from ``recent_matches``, newest first) from ``start`` to
+        ``stop`` by bm25, newer first among equals.
+
+        bm25 is computed by FTS5 for the matches within the candidates' key range only (its
+        statistics stay those of the whole index); the order is made in Python.
+        """
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT k.article_id, -bm25(articles_search_fts, {weights}) FROM articles_search_fts "
+                "JOIN articles_search_key k ON k.sort_key = articles_search_fts.rowid "
+                "WHERE articles_search_fts MATCH %s AND articles_search_fts.rowid BETWEEN "
+                f"(SELECT min(sort_key) FROM articles_search_key WHERE article_id IN ({self.IDS_SQL})) AND "
+                f"(SELECT max(sort_key) FROM articles_search_key WHERE article_id IN ({self.IDS_SQL}))",
+                [parsed.to_fts5(), self.ids_param(candidates), self.ids_param(candidates)],
+            )
+            ranks = dict(cursor.fetchall())
+        # Candidates come newest first: their position breaks ties.
+        order = sorted(range(len(candidates)), key=lambda i: (-ranks.get(candidates[i], float("-inf")), i))
+        return [candidates[i] for i in order[start:stop]]
 
     def finish_rebuild(self) -> None:
         """After a bulk load: merge FTS5's segments so queries read fewer of them."""

@@ -1,0 +1,115 @@
+"""Reading the newest matches in sort-key order (both databases): the keys, and the chunked
+reading that stops after the matches a search needs, give the same results as reading at once."""
+
+import importlib
+from datetime import UTC, date, datetime, timedelta
+from unittest import mock
+
+import time_machine
+from django.db import connection
+from django.test import TestCase
+from django.utils import timezone
+
+from articles.models import Article, Company
+from articles.search import SORT_DATE, SearchRequest, backends, index_articles, search
+from articles.search.documents import KEY_SCALE, key_seconds, second_floor, sort_key
+from tests.articles.search_corpus import EXPECTED, load_corpus
+from tests.factories import make_article
+
+migration = importlib.import_module("articles.migrations.0003_search_sort_key")
+
+# The first chunk holds a single match and each next one four times more: every search with
+# more than one match goes through several chunks.
+SMALL_CHUNKS = (mock.patch.object(backends, "CHUNK_MARGIN", 0), mock.patch.object(backends, "CHUNK_SLACK", 1))
+
+
+def outcome(request: SearchRequest) -> tuple:
+    results = search(request)
+    facets = [(f.value, f.count) for f in results.company_facets + results.year_facets]
+    return results.total, results.total_is_capped, [hit.article.slug for hit in results.hits], facets
+
+
+def stored_keys() -> dict[int, int]:
+    """{article id: sort key} as the index holds them, on either database."""
+    table = "articles_search_key" if connection.vendor == "sqlite" else "articles_searchdocument"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT article_id, sort_key FROM {table}")
+        return dict(cursor.fetchall())
+
+
+class SortKeyTests(TestCase):
+    def test_keys_follow_publication_then_id(self):
+        """A later second gives a larger key whatever the ids; within a second, the larger id wins."""
+        moment = datetime(2024, 3, 1, 9, 30, 15, 500_000, tzinfo=UTC)
+        self.assertGreater(sort_key(1, moment + timedelta(seconds=1)), sort_key(999_999_999, moment))
+        self.assertGreater(sort_key(8, moment), sort_key(7, moment.replace(microsecond=999_999)))
+        self.assertEqual(second_floor(sort_key(12345, moment)), sort_key(0, moment))
+
+    def test_drafts_sort_below_every_dated_article_and_extreme_dates_are_clamped(self):
+        """No date sorts lowest; dates past 2106 or before 1833 keep a key that fits in 64 bits."""
+        oldest = datetime(1, 1, 1, tzinfo=UTC)
+        latest = datetime(9999, 12, 31, tzinfo=UTC)
+        self.assertLess(sort_key(999_999_999, None), sort_key(1, oldest))
+        for moment in (oldest, latest, None):
+            with self.subTest(moment=moment):
+                key = sort_key(999_999_999, moment)
+                self.assertLess(abs(key), 2**63)
+        self.assertEqual(key_seconds(latest) * KEY_SCALE, second_floor(sort_key(5, latest)))
+
+    def test_the_index_stores_each_article_under_its_key(self):
+        """Writing an article indexes it under sort_key(id, published_at); a new date moves it."""
+        article = make_article("Clé de tri", published_at=timezone.now() - timedelta(days=3))
+        index_articles([article.pk])
+        self.assertEqual(stored_keys()[article.pk], sort_key(article.pk, article.published_at))
+        article.published_at = timezone.now() - timedelta(days=30)
+        article.save()
+        index_articles([article.pk])
+        self.assertEqual(stored_keys()[article.pk], sort_key(article.pk, article.published_at))
+
+    def test_the_migration_computes_the_same_keys_in_sql(self):
+        """The SQL that carried existing rows over (migration 0003) agrees with sort_key()."""
+        articles = [
+            make_article("Daté", published_at=datetime(2019, 6, 30, 23, 59, 59, 999_999, tzinfo=UTC)),
+            make_article("Ancien", published_at=datetime(1999, 1, 1, tzinfo=UTC)),
+            make_article("Brouillon", status=Article.Status.DRAFT, published_at=None),
+        ]
+        expression = migration.KEY if connection.vendor == "sqlite" else migration.PG_KEY
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT a.id, {expression} FROM articles_article a", None)
+            computed = dict(cursor.fetchall())
+        for article in articles:
+            with self.subTest(article=article.title):
+                self.assertEqual(computed[article.pk], sort_key(article.pk, article.published_at))
+
+
+class ChunkedReadingTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_corpus()
+
+    def test_small_chunks_give_the_same_results(self):
+        """For every corpus query, sorted and filtered, reading one match at first changes nothing."""
+        microsoft = Company.objects.get(name="Microsoft")
+        variants = [
+            {},
+            {"sort": SORT_DATE},
+            {"companies": [microsoft]},
+            {"date_from": date(2000, 1, 1), "date_to": date.today(), "sort": SORT_DATE},
+            {"page": 2},
+        ]
+        for query in EXPECTED:
+            for options in variants:
+                with self.subTest(query=query, options=options):
+                    request = SearchRequest(text=query, **options)
+                    expected = outcome(request)
+                    with SMALL_CHUNKS[0], SMALL_CHUNKS[1]:
+                        self.assertEqual(outcome(request), expected)
+
+    def test_a_scheduled_article_is_found_once_its_time_has_come(self):
+        """Articles scheduled later are not read; once their time has passed they are, unindexed again."""
+        soon = timezone.now() + timedelta(hours=1)
+        article = make_article("Annonce du capybara", published_at=soon)
+        index_articles([article.pk])
+        self.assertEqual(outcome(SearchRequest(text="capybara"))[2], [])
+        with time_machine.travel(soon + timedelta(seconds=1)):
+            self.assertEqual(outcome(SearchRequest(text="capybara"))[2], [article.slug])
