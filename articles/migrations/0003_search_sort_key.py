@@ -18,8 +18,7 @@ KEY = (
     "ELSE max(-4294967295, min(4294967296, CAST(strftime('%s', substr(a.published_at, 1, 19)) AS INTEGER))) END)"
     " * 1000000000 + a.id"
 )
-PG_# substr(): the whole second, as Python's floor() takes it (strftime rounds ".999999" up).
-KEY = (
+PG_KEY = (
     "(CASE WHEN a.published_at IS NULL THEN -4294967296 "
     "ELSE greatest(-4294967295, least(4294967296, floor(extract(epoch FROM a.published_at))::bigint)) END)"
     " * 1000000000 + a.id"
