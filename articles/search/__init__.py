@@ -63,36 +63,34 @@ def index_articles(article_ids) -> None:
             _add_vocabulary(documents)
 
 
-def rebuild_index(*, batch_size: int = 1000, progress=None) -> int:
+def rebuild_index(*, batch_size: int = 1000, progress=None, workers: int = 1) -> int:
     """Rebuild the whole index and vocabulary from the articles; return how many were indexed.
 
     Articles are read in primary-key batches of ``batch_size`` (keyset pagination, so memory
     stays flat however large the archive); each batch is written in its own transaction. The
     vocabulary's document frequencies are counted on the way and written at the end.
     ``progress(done)`` is called after each batch if given.
+
+    ``workers`` > 1 (PostgreSQL only: SQLite takes one writer at a time) splits the articles
+    into primary-key ranges indexed by that many processes at once: the French normalisation
+    is Python work, so a million articles take about an hour on one core.
     """
     backend = get_backend()
+    if workers > 1 and backend.vendor != "postgresql":
+        raise ValueError("Plusieurs processus d'indexation : PostgreSQL seulement (SQLite n'a qu'un écrivain).")
     backend.clear()
     frequencies: Counter = Counter()
     displays: dict[str, tuple[str, bool]] = {}
-    done, last = 0, 0
+    done = 0
     try:
-        while True:
-            batch = list(Article.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size])
-            if not batch:
-                break
-            documents, _ = build_documents(batch)
-            with transaction.atomic():
-                backend.write(documents)
-            for document in documents:
-                frequencies.update(document.vocabulary.keys())
-                for word, value in document.vocabulary.items():
-                    if word not in displays or (value[1] and not displays[word][1]):
-                        displays[word] = value
-            done += len(documents)
-            last = batch[-1]
-            if progress is not None:
-                progress(done)
+        if workers > 1:
+            parts = _index_in_processes(workers, batch_size, progress)
+        else:
+            parts = _index_range(None, None, batch_size, progress)
+        for part_done, part_frequencies, part_displays in parts:
+            done += part_done
+            frequencies.update(part_frequencies)
+            _merge_displays(displays, part_displays)
     finally:
         # Even after a failure, so that the index (dropped by clear()) is back.
         backend.finish_rebuild()
@@ -103,6 +101,67 @@ def rebuild_index(*, batch_size: int = 1000, progress=None) -> int:
             batch_size=2000,
         )
     return done
+
+
+def _merge_displays(displays: dict, new: dict) -> None:
+    # A company's spelling wins over the same word met in a text.
+    for word, value in new.items():
+        if word not in displays or (value[1] and not displays[word][1]):
+            displays[word] = value
+
+
+def _index_range(first, last, batch_size: int, progress=None):
+    """Index the articles with ``first <= pk <= last`` (None: unbounded); yield one
+    (count, frequencies, displays) for the whole range."""
+    backend = get_backend()
+    frequencies: Counter = Counter()
+    displays: dict[str, tuple[str, bool]] = {}
+    done, after = 0, (first - 1 if first is not None else 0)
+    articles = Article.objects.order_by("pk")
+    if last is not None:
+        articles = articles.filter(pk__lte=last)
+    while True:
+        batch = list(articles.filter(pk__gt=after).values_list("pk", flat=True)[:batch_size])
+        if not batch:
+            break
+        documents, _ = build_documents(batch)
+        with transaction.atomic():
+            backend.write(documents)
+        for document in documents:
+            frequencies.update(document.vocabulary.keys())
+            _merge_displays(displays, document.vocabulary)
+        done += len(documents)
+        after = batch[-1]
+        if progress is not None:
+            progress(done)
+    yield done, frequencies, displays
+
+
+def _index_range_in_child(bounds: tuple[int, int, int]):
+    first, last, batch_size = bounds
+    return next(_index_range(first, last, batch_size))
+
+
+def _index_in_processes(workers: int, batch_size: int, progress=None):
+    """Index pk ranges of about 20 batches each in ``workers`` forked processes."""
+    import multiprocessing
+
+    from django.db import connections
+
+    pks = list(Article.objects.order_by("pk").values_list("pk", flat=True)[:: batch_size * 20])
+    if not pks:
+        return
+    last_pk = Article.objects.order_by("-pk").values_list("pk", flat=True).first()
+    ranges = [(start, (pks[i + 1] - 1) if i + 1 < len(pks) else last_pk, batch_size) for i, start in enumerate(pks)]
+    # Each child opens its own connection: none may be inherited across the fork.
+    connections.close_all()
+    done = 0
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for part in pool.imap_unordered(_index_range_in_child, ranges):
+            done += part[0]
+            if progress is not None:
+                progress(done)
+            yield part
 
 
 def _term(word: str, display: str, is_company: bool, frequency: int = 1) -> SearchTerm:

@@ -326,6 +326,31 @@ class RollbackTests(TransactionTestCase):
         self.assertEqual(find("avant"), [article.slug])
 
 
+class ParallelRebuildTests(TransactionTestCase):
+    """Forked processes open their own connections: the articles must be committed."""
+
+    def test_processes_index_the_same_documents_and_vocabulary_as_one(self):
+        """rebuild_search_index --workers 2 gives the same hits and frequencies as one process."""
+        from django.core.management import CommandError, call_command
+
+        # 25 articles in batches of one: two ranges of 20 batches, one per process.
+        for i in range(25):
+            make_article(f"Tatou {i}", sections=(("", f"Le tatou numéro {i} creuse."),))
+        if connection.vendor != "postgresql":
+            with self.assertRaisesMessage(CommandError, "PostgreSQL seulement"):
+                call_command("rebuild_search_index", "--workers", "2", verbosity=0)
+            return
+        call_command("rebuild_search_index", "--batch-size", "1", verbosity=0)
+        def state():
+            results = search(SearchRequest(text="tatou"))
+            return results.total, slugs(results), list(SearchTerm.objects.order_by("term").values_list("term", "frequency"))
+
+        serial = state()
+        call_command("rebuild_search_index", "--batch-size", "1", "--workers", "2", verbosity=0)
+        self.assertEqual(serial[0], 25)
+        self.assertEqual(state(), serial)
+
+
 class RebuildTests(TestCase):
     def test_rebuild_command_indexes_everything_and_counts_vocabulary(self):
         """rebuild_search_index indexes every article and records word frequencies."""

@@ -2,7 +2,7 @@
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from articles.search import rebuild_index
 
@@ -14,14 +14,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size", type=int, default=1000, help="Articles lus et écrits par lot (1000 par défaut)."
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="Processus d'indexation en parallèle (PostgreSQL seulement ; 1 par défaut).",
+        )
 
-    def handle(self, *args, batch_size, **options):
+    def handle(self, *args, batch_size, workers, **options):
         started = time.monotonic()
 
         def progress(done):
             if options["verbosity"] >= 2:
                 self.stdout.write(f"  {done} articles indexés…")
 
-        count = rebuild_index(batch_size=max(1, batch_size), progress=progress)
+        try:
+            count = rebuild_index(batch_size=max(1, batch_size), progress=progress, workers=max(1, workers))
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Index de recherche reconstruit : {count} articles en {elapsed:.1f} s."))
