@@ -341,9 +341,11 @@ class ParallelRebuildTests(TransactionTestCase):
                 call_command("rebuild_search_index", "--workers", "2", verbosity=0)
             return
         call_command("rebuild_search_index", "--batch-size", "1", verbosity=0)
+
         def state():
             results = search(SearchRequest(text="tatou"))
-            return results.total, slugs(results), list(SearchTerm.objects.order_by("term").values_list("term", "frequency"))
+            vocabulary = SearchTerm.objects.order_by("term").values_list("term", "frequency")
+            return results.total, slugs(results), list(vocabulary)
 
         serial = state()
         call_command("rebuild_search_index", "--batch-size", "1", "--workers", "2", verbosity=0)
