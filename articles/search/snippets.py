@@ -10,6 +10,7 @@ import re
 import string
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -88,17 +89,23 @@ def _matches(terms: list[str], parsed: ParsedQuery) -> tuple[set[int], int]:
     return hits, items_found
 
 
-def _highlight(source: str, tokens: list[text.Token], hits: set[int]) -> SafeString:
-    if hits:
-        # The window of WINDOW_TOKENS tokens holding the most hits, starting a little before the first.
-        best_start, best_count = 0, -1
-        for start in sorted(hits):
-            begin = max(0, start - 4)
-            count = sum(1 for h in hits if begin <= h < begin + WINDOW_TOKENS)
-            if count > best_count:
-                best_start, best_count = begin, count
-    else:
-        best_start = 0
+def _window_start(hits: set[int]) -> int:
+    """Where the window of WINDOW_TOKENS tokens holding the most hits starts (a little before
+    its first hit); 0 without hits."""
+    best_start, best_count = 0, -1
+    for start in sorted(hits):
+        begin = max(0, start - 4)
+        count = sum(1 for h in hits if begin <= h < begin + WINDOW_TOKENS)
+        if count > best_count:
+            best_start, best_count = begin, count
+    return best_start
+
+
+def _highlight(source: str, hits: set[int]) -> SafeString:
+    best_start = _window_start(hits)
+    # Offsets are needed up to the window only (same tokens as _terms, see text.py); one token
+    # more tells whether the window ends the passage.
+    tokens = list(islice(text.iter_tokens(source), best_start + WINDOW_TOKENS + 1))
     window = tokens[best_start : best_start + WINDOW_TOKENS]
     if not window:
         return mark_safe(escape(source[:200]))
@@ -149,6 +156,4 @@ def best_snippet(article, parsed: ParsedQuery) -> Snippet:
     if best is None:
         return Snippet(mark_safe(""), url)
     source, hits, link, heading = best
-    # Offsets are needed for the chosen passage only (same tokens as _terms, see text.py).
-    tokens = text.tokenize(source)
-    return Snippet(_highlight(source, tokens, hits), link, heading)
+    return Snippet(_highlight(source, hits), link, heading)

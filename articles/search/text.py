@@ -24,6 +24,7 @@ still works); the query parser skips them outside quotes when the query has othe
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -107,9 +108,12 @@ def tokenize(text: str) -> list[Token]:
 
     ``index_words`` gives the same words faster, without offsets; a test holds them equal.
     """
+    return list(iter_tokens(text))
+
+
+def iter_tokens(text: str) -> Iterator[Token]:
+    """``tokenize``, one token at a time: a reader that needs the first few stops early."""
     text = _read_letter_apostrophes(text)  # same length: offsets still hold
-    tokens = []
-    append = tokens.append
     length = len(text)
     normalise = _normalise_word
     for match in WORD_RE.finditer(text):
@@ -121,8 +125,7 @@ def tokenize(text: str) -> list[Token]:
             continue
         term, plain = normalise(word)
         if term:
-            append(Token(term, plain, start, end))
-    return tokens
+            yield Token(term, plain, start, end)
 
 
 def index_words(text: str) -> list[str]:
