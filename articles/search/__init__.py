@@ -311,7 +311,9 @@ def search(request: SearchRequest) -> SearchResults:
     page = [by_id[pk] for pk in page_ids if pk in by_id]
     results.hits = [SearchHit(article, best_snippet(article, parsed)) for article in page]
 
-    years = sorted(Counter(year for _, year in matches).items(), reverse=True)
+    tz = timezone.get_current_timezone()
+    years = Counter(datetime.datetime.fromtimestamp(seconds, tz).year for _, seconds in matches)
+    years = sorted(years.items(), reverse=True)
     results.year_facets = [Facet(str(year), str(year), count) for year, count in years[:30]]
     companies = (
         TaggedCompany.objects.filter(content_object_id__in=backend.ids(candidates))

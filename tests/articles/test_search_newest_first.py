@@ -113,3 +113,12 @@ class ChunkedReadingTests(TestCase):
         self.assertEqual(outcome(SearchRequest(text="capybara"))[2], [])
         with time_machine.travel(soon + timedelta(seconds=1)):
             self.assertEqual(outcome(SearchRequest(text="capybara"))[2], [article.slug])
+
+
+class YearFacetTests(TestCase):
+    def test_years_are_those_of_the_site_time_zone(self):
+        """Published at 23:30 UTC on 31 December, an article counts in the next year (Paris time)."""
+        article = make_article("Réveillon du tamanoir", published_at=datetime(2024, 12, 31, 23, 30, tzinfo=UTC))
+        index_articles([article.pk])
+        results = search(SearchRequest(text="tamanoir"))
+        self.assertEqual([(f.value, f.count) for f in results.year_facets], [("2025", 1)])
