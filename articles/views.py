@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, MonthArchiveView, YearArchiveView
 
 from .cache import page_number, public_page, reader_user
@@ -25,6 +26,8 @@ from .models import Article, ArticleSlugRedirect, Company, CompanySlugRedirect, 
 from .search.text import unaccent
 
 PAGE_SIZE = 20
+# Lists count (and page through) at most this many articles; see CappedPaginator.
+LIST_CAP = 1000
 # "Companies most covered lately": those most cited in the latest articles.
 RECENT_ARTICLES = 100
 TOP_COMPANIES = 12
@@ -37,12 +40,34 @@ OTHER_INITIAL = "0–9"
 UPDATE_GRACE = timedelta(minutes=10)
 
 
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``LIST_CAP`` items.
+
+    An exact count reads every row of the list: the whole archive for the home page, a tenth
+    of it for a popular company, so the page would slow down as the archive grows. Counting
+    stops at ``LIST_CAP`` (``capped`` says it did; templates then say "plus de"); pages stop
+    there too, and older articles are reached through the date archives.
+    """
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list[: LIST_CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, LIST_CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > LIST_CAP
+
+
 def paginate(request, queryset, per_page=PAGE_SIZE):
     """The requested page; a missing or malformed number gives the first page, too large the last.
 
     Malformed means anything the page cache does not key on (``articles.cache.page_number``).
     """
-    return Paginator(queryset, per_page).get_page(page_number(request.GET.get("page")) or 1)
+    return CappedPaginator(queryset, per_page).get_page(page_number(request.GET.get("page")) or 1)
 
 
 def company_or_redirect(slug: str):
@@ -220,7 +245,10 @@ def company_detail(request, slug):
             "page_obj": page,
             "articles": page.object_list,
             "chart": monthly_chart(articles.count_by_month()) if page.number == 1 else None,
-            "co_cited": articles.most_cited_companies(limit=CO_CITED, exclude=company),
+            # Over its latest LIST_CAP articles: bounded however much the company is covered.
+            "co_cited": articles.order_by("-published_at", "-id")[:LIST_CAP].most_cited_companies(
+                limit=CO_CITED, exclude=company
+            ),
         },
     )
 
@@ -257,6 +285,7 @@ class ArchiveMixin:
     date_field = "published_at"
     allow_empty = False
     paginate_by = PAGE_SIZE
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return Article.objects.published().with_cards()

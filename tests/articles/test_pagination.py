@@ -1,0 +1,50 @@
+"""Lists count at most LIST_CAP articles: the count query stays bounded, pages say "plus de"
+and the last reachable page points to the date archives."""
+
+from datetime import timedelta
+from unittest import mock
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import views
+from tests.factories import make_article, make_company
+
+SMALL_CAP = mock.patch.object(views, "LIST_CAP", 21)  # pages of 20: a second page of one
+
+
+class CappedListTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.company = make_company("Pangolin Systèmes")
+        other = make_company("Tatou Labs")  # cited with it: the "souvent citées avec" list
+        now = timezone.now()
+        for i in range(25):
+            make_article(f"Écailles {i}", published_at=now - timedelta(hours=i + 1), companies=[cls.company, other])
+
+    def test_lists_over_the_cap_say_more_than_and_stop_there(self):
+        """25 articles with a cap of 21: "plus de 21", a last page of one, then the archives."""
+        with SMALL_CAP:
+            home = self.client.get("/", {"page": "2"})
+            company = self.client.get(self.company.get_absolute_url())
+        self.assertContains(home, "Page 2 sur plus de 2")
+        self.assertEqual(len(home.context["articles"]), 1)
+        self.assertContains(home, "Plus anciens : les archives par date")
+        self.assertContains(company, "plus de 21 articles")
+        self.assertContains(company, "Comptés sur ses 21 articles les plus récents")
+
+    def test_the_count_reads_at_most_the_cap(self):
+        """The count query is LIMITed to the cap plus one row, whatever the list's length."""
+        with SMALL_CAP, CaptureQueriesContext(connection) as queries:
+            paginator = views.CappedPaginator(self.company.tagged_articles.order_by("pk"), 20)
+            self.assertEqual((paginator.count, paginator.capped, paginator.num_pages), (21, True, 2))
+        (count,) = [q["sql"] for q in queries]
+        self.assertIn("LIMIT 22", count)
+
+    def test_lists_under_the_cap_count_exactly(self):
+        """Under the cap nothing changes: the exact count, no "plus de"."""
+        response = self.client.get(self.company.get_absolute_url())
+        self.assertContains(response, "25 articles")
+        self.assertNotContains(response, "plus de 25")
