@@ -29,12 +29,14 @@ RERANK = 200
 # ts_rank weights, in the order {D, C, B, A}: title above companies, standfirst and headings.
 RANK_WEIGHTS = "{0.1, 0.4, 0.4, 1.0}"
 
-# The first window holds WINDOW_MARGIN times as many documents as the estimate says are needed;
-# from WHOLE_INDEX_SHARE of the index on, there is no window. Each widening is WINDOW_GROWTH
-# times larger.
+# The first window holds WINDOW_MARGIN times as many documents as the estimate says are needed,
+# at most FIRST_WINDOW_MAX (the planner's estimate of a word outside its most common elements is a
+# fixed 0.5 %, an underestimate for a word in 2 % of the archive, or for a phrase); from
+# WHOLE_INDEX_SHARE of the index on, there is no window. Each widening is WINDOW_GROWTH times larger.
 WINDOW_MARGIN = 1.5
+FIRST_WINDOW_MAX = 64_000
 WHOLE_INDEX_SHARE = 0.5
-WINDOW_GROWTH = 8
+WINDOW_GROWTH = 4
 
 ESTIMATED = "SELECT 1 FROM articles_searchdocument WHERE document @@ %s::tsquery"
 UPSERT = (
@@ -98,11 +100,14 @@ class PostgresBackend(NewestFirst):
         The planner's estimate of the matches gives the share of the archive that matches: a
         word in 8 % of the archive needs about 19,000 documents for 1,000 matches, at 100,000
         articles as at a million. No window (None) when that is half the index or more: a rare
-        word's matches are read whole, and they are few.
+        word's matches are read whole, and they are few. The window starts at FIRST_WINDOW_MAX
+        documents at most, since the estimate can be far too low (a phrase is estimated as
+        independent words); a rare word then costs a few cheap tries.
         """
         self._indexed = self.estimated_documents()
         estimate = self.estimated_matches(query)
-        self._rows = max(1, math.ceil(limit * self._indexed / max(estimate, 1) * WINDOW_MARGIN))
+        wanted = math.ceil(limit * self._indexed / max(estimate, 1) * WINDOW_MARGIN)
+        self._rows = max(1, min(wanted, FIRST_WINDOW_MAX))
         self._upper = upper
         return self._floor()
 
