@@ -22,6 +22,9 @@ WINDOW_TOKENS = 32
 MAX_SOURCE_CHARS = 10_000
 # Stems shorter than this (once cut, see _prefilter) are looked for word by word.
 MIN_PREFILTER_CHARS = 3
+# The prefilter's letter classes cover Basic Latin to Latin Extended-B; a passage with any other
+# character (ligatures like "ﬁ", Vietnamese letters, fullwidth forms) is read word by word.
+BEYOND_CLASSES = re.compile("[^\u0000-\u024f]")
 
 
 def _letter_classes() -> dict[str, str]:
@@ -144,7 +147,7 @@ def best_snippet(article, parsed: ParsedQuery) -> Snippet:
     for source, link, heading in candidates:
         # Paragraph breaks become spaces: a snippet is one run of text.
         source = " ".join(source[:MAX_SOURCE_CHARS].split())
-        if prefilter is not None and not prefilter.search(source):
+        if prefilter is not None and not BEYOND_CLASSES.search(source) and not prefilter.search(source):
             hits, items = set(), 0  # none of the query's words can be here
         else:
             hits, items = _matches(_terms(source), parsed)

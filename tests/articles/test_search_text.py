@@ -114,6 +114,21 @@ TRICKY_WORDS = (
 )
 
 
+@pytest.mark.parametrize("passage", ["Le bénéﬁce net progresse", "L’inﬂation recule", "Ｍicrosoft publie"])
+def test_snippet_highlights_words_written_with_ligatures_or_fullwidth_letters(passage):
+    """A passage with characters beyond the prefilter's classes is read word by word: its match is marked."""
+    from types import SimpleNamespace
+
+    from articles.search.snippets import best_snippet
+
+    article = SimpleNamespace(
+        standfirst=passage, get_absolute_url=lambda: "/a/", sections=SimpleNamespace(all=lambda: [])
+    )
+    query = {"bénéﬁce": "bénéfice", "inﬂation": "inflation", "Ｍicrosoft": "microsoft"}
+    word = next(key for key in query if key in passage)
+    assert "<mark>" in best_snippet(article, parse(query[word])).html
+
+
 @pytest.mark.parametrize("source", ["demo", "tricky"])
 def test_snippet_prefilter_finds_every_word_that_normalises_to_its_token(source):
     """Each word, searched by its own token, passes the snippet prefilter (which would skip it otherwise)."""
