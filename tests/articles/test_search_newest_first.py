@@ -106,13 +106,27 @@ class ChunkedReadingTests(TestCase):
                         self.assertEqual(outcome(request), expected)
 
     def test_a_scheduled_article_is_found_once_its_time_has_come(self):
-        """Articles scheduled later are not read; once their time has passed they are, unindexed again."""
+        """Keys above now are not read; once its time has passed, a scheduled article is, unindexed again."""
         soon = timezone.now() + timedelta(hours=1)
         article = make_article("Annonce du capybara", published_at=soon)
         index_articles([article.pk])
+        self.assertLess(backends.upper_key(), sort_key(article.pk, soon))
         self.assertEqual(outcome(SearchRequest(text="capybara"))[2], [])
         with time_machine.travel(soon + timedelta(seconds=1)):
+            self.assertGreater(backends.upper_key(), sort_key(article.pk, soon))
             self.assertEqual(outcome(SearchRequest(text="capybara"))[2], [article.slug])
+
+    def test_articles_of_the_same_second_keep_one_order_whatever_the_chunks(self):
+        """Two articles in one second come in id order (the key's), with one chunk or many."""
+        second = timezone.now().replace(microsecond=0) - timedelta(days=2)
+        first = make_article("Okapi matinal", published_at=second + timedelta(microseconds=900_000))
+        later_id = make_article("Okapi tardif", published_at=second + timedelta(microseconds=100_000))
+        index_articles([first.pk, later_id.pk])
+        request = SearchRequest(text="okapi", sort=SORT_DATE)
+        expected = [later_id.slug, first.slug]
+        self.assertEqual(outcome(request)[2], expected)
+        with SMALL_CHUNKS[0], SMALL_CHUNKS[1]:
+            self.assertEqual(outcome(request)[2], expected)
 
 
 class YearFacetTests(TestCase):

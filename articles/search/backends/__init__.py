@@ -19,8 +19,6 @@ from ..documents import KEY_SCALE, second_floor, sort_key
 CHUNK_MARGIN = 1.1
 CHUNK_SLACK = 10
 CHUNK_GROWTH = 4
-# Above every key (keys fit in a signed 64-bit integer, see documents.KEY_SCALE).
-TOP_KEY = 2**63 - 1
 
 
 def upper_key() -> int:
@@ -73,7 +71,7 @@ class NewestFirst:
         The publication second comes with each id for the year facets: an integer is read much
         faster than a timestamp (and SQLite's year extraction is a Python function per row).
 
-        Newest first (``-published_at, -pk``; across two chunks, by the second). Matches are
+        Newest first, in key order (publication second, then id). Matches are
         read in descending key order, one chunk at a time, and only a chunk's articles go
         through ``queryset`` (published, companies, dates). The first chunk usually suffices:
         one query. Filters that keep few matches cost further chunks, each larger, and a
@@ -88,8 +86,10 @@ class NewestFirst:
             sql, params = self.chunk_sql(query, floor, upper, size)
             found.extend(
                 queryset.filter(pk__in=RawSQL(sql, params))
-                .order_by("-published_at", "-pk")
-                .values_list("pk", EpochSeconds("published_at"))
+                # Key order (second, then id): the same whichever chunk an article falls in.
+                .annotate(second=EpochSeconds("published_at"))
+                .order_by("-second", "-pk")
+                .values_list("pk", "second")
             )
             if len(found) >= limit:
                 return found[:limit]
