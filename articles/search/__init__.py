@@ -22,7 +22,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 
@@ -78,6 +78,9 @@ def rebuild_index(*, batch_size: int = 1000, progress=None, workers: int = 1) ->
     backend = get_backend()
     if workers > 1 and backend.vendor != "postgresql":
         raise ValueError("Plusieurs processus d'indexation : PostgreSQL seulement (SQLite n'a qu'un écrivain).")
+    if workers > 1 and connection.in_atomic_block:
+        # The processes' own connections would not see this transaction's work (nor its TRUNCATE).
+        raise ValueError("Plusieurs processus d'indexation : impossible dans une transaction ouverte.")
     backend.clear()
     frequencies: Counter = Counter()
     displays: dict[str, tuple[str, bool]] = {}
@@ -143,8 +146,14 @@ def _index_range_in_child(bounds: tuple[int, int, int]):
 
 
 def _index_in_processes(workers: int, batch_size: int, progress=None):
-    """Index pk ranges of about 20 batches each in ``workers`` forked processes."""
+    """Index pk ranges of about 20 batches each in ``workers`` forked processes.
+
+    Results come back in range order (so the vocabulary's spellings do not depend on which
+    process finished first); a process that dies makes the rebuild fail (BrokenProcessPool)
+    instead of waiting for it forever.
+    """
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     from django.db import connections
 
@@ -156,8 +165,9 @@ def _index_in_processes(workers: int, batch_size: int, progress=None):
     # Each child opens its own connection: none may be inherited across the fork.
     connections.close_all()
     done = 0
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for part in pool.imap_unordered(_index_range_in_child, ranges):
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for part in pool.map(_index_range_in_child, ranges):
             done += part[0]
             if progress is not None:
                 progress(done)

@@ -344,7 +344,7 @@ class ParallelRebuildTests(TransactionTestCase):
 
         def state():
             results = search(SearchRequest(text="tatou"))
-            vocabulary = SearchTerm.objects.order_by("term").values_list("term", "frequency")
+            vocabulary = SearchTerm.objects.order_by("term").values_list("term", "display", "frequency")
             return results.total, slugs(results), list(vocabulary)
 
         serial = state()
