@@ -285,7 +285,6 @@ class ArchiveMixin:
     date_field = "published_at"
     allow_empty = False
     paginate_by = PAGE_SIZE
-    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return Article.objects.published().with_cards()
@@ -305,6 +304,9 @@ class ArchiveMixin:
 class YearArchive(ArchiveMixin, YearArchiveView):
     template_name = "articles/archive_year.html"
     make_object_list = True
+    # A year of a large archive holds tens of thousands of articles; its months, linked from
+    # the page, are counted and paged exactly.
+    paginator_class = CappedPaginator
 
 
 @method_decorator(public_page, name="dispatch")

@@ -1,12 +1,13 @@
 """Lists count at most LIST_CAP articles: the count query stays bounded, pages say "plus de"
 and the last reachable page points to the date archives."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import views
@@ -29,7 +30,7 @@ class CappedListTests(TestCase):
         with SMALL_CAP:
             home = self.client.get("/", {"page": "2"})
             company = self.client.get(self.company.get_absolute_url())
-        self.assertContains(home, "Page 2 sur plus de 2")
+        self.assertContains(home, "Page 2 sur 2 (les 21 plus récents)")
         self.assertEqual(len(home.context["articles"]), 1)
         self.assertContains(home, "Plus anciens : les archives par date")
         self.assertContains(company, "plus de 21 articles")
@@ -42,6 +43,16 @@ class CappedListTests(TestCase):
             self.assertEqual((paginator.count, paginator.capped, paginator.num_pages), (21, True, 2))
         (count,) = [q["sql"] for q in queries]
         self.assertIn("LIMIT 22", count)
+
+    def test_month_archives_are_counted_and_paged_exactly(self):
+        """A month is never capped: its 25 articles are counted, the cap of 21 notwithstanding."""
+        march = datetime(2020, 3, 10, 12, tzinfo=UTC)
+        for i in range(25):
+            make_article(f"Mars {i}", published_at=march + timedelta(hours=i))
+        with SMALL_CAP:
+            response = self.client.get(reverse("articles:archive_month", kwargs={"year": 2020, "month": "03"}))
+        self.assertEqual(response.context["page_obj"].paginator.count, 25)
+        self.assertContains(response, "25 articles publiés")
 
     def test_lists_under_the_cap_count_exactly(self):
         """Under the cap nothing changes: the exact count, no "plus de"."""
