@@ -36,7 +36,7 @@ from .suggest import suggest
 PAGE_SIZE = 20
 # Beyond this many matches, counts say "more than" and facets describe the most recent ones:
 # an exact count over half the archive would cost more than the rest of the page.
-MAX_RESULTS = 1000
+MAX_RESULTS = 500
 MAX_PAGE = MAX_RESULTS // PAGE_SIZE
 MAX_FACETS = 15
 

@@ -24,6 +24,8 @@ MAX_SOURCE_CHARS = 10_000
 MIN_PREFILTER_CHARS = 3
 # The prefilter's letter classes cover Basic Latin to Latin Extended-B; a passage with any other
 # character (ligatures like "ﬁ", Vietnamese letters, fullwidth forms) is read word by word.
+# Words of context kept before the first possible match when the text before it is skipped.
+CONTEXT_CHARS = 160
 BEYOND_CLASSES = re.compile("[^\u0000-\u024f]")
 
 
@@ -147,16 +149,27 @@ def best_snippet(article, parsed: ParsedQuery) -> Snippet:
     for source, link, heading in candidates:
         # Paragraph breaks become spaces: a snippet is one run of text.
         source = " ".join(source[:MAX_SOURCE_CHARS].split())
-        if prefilter is not None and not BEYOND_CLASSES.search(source) and not prefilter.search(source):
-            hits, items = set(), 0  # none of the query's words can be here
-        else:
-            hits, items = _matches(_terms(source), parsed)
+        cut = False
+        if prefilter is not None and not BEYOND_CLASSES.search(source):
+            found = prefilter.search(source)
+            if found is None:
+                # None of the query's words can be here (the first passage stays the fallback).
+                if best is None:
+                    best, best_key = (source, set(), link, heading, False), (0, 0)
+                continue
+            # No query word starts before the first match of the prefilter: the text before it
+            # (but a few words of context) need not be read.
+            start = source.rfind(" ", 0, max(0, found.start() - CONTEXT_CHARS))
+            if start > 0:
+                source, cut = source[start + 1 :], True
+        hits, items = _matches(_terms(source), parsed)
         key = (items, len(hits))
         if key > best_key:
-            best, best_key = (source, hits, link, heading), key
+            best, best_key = (source, hits, link, heading, cut), key
         if items == len(wanted):
             break  # every query word is here: good enough, spare reading the rest
     if best is None:
         return Snippet(mark_safe(""), url)
-    source, hits, link, heading = best
-    return Snippet(_highlight(source, hits), link, heading)
+    source, hits, link, heading, cut = best
+    html = _highlight(source, hits)
+    return Snippet(mark_safe("…" + html) if cut and not html.startswith("…") else html, link, heading)

@@ -150,3 +150,29 @@ def test_snippet_prefilter_finds_every_word_that_normalises_to_its_token(source)
             checked += 1
             assert pattern.search(word), (word, term)
     assert checked > 20
+
+
+@pytest.mark.parametrize("before", [0, 3, 40, 400])
+def test_skipping_text_before_the_first_possible_match_changes_no_snippet(before):
+    """Whether the text before the first possible match is read or skipped, the snippet is the same."""
+    from types import SimpleNamespace
+    from unittest import mock
+
+    from articles.search import snippets
+
+    filler = " ".join(f"mot{i} de remplissage" for i in range(before))
+    body = f"{filler} Le tamanoir mange des fourmis ; le tamanoir dort. " + "Suite du texte. " * 30
+    article = SimpleNamespace(
+        standfirst="", get_absolute_url=lambda: "/a/", sections=SimpleNamespace(all=lambda: [body_section(body)])
+    )
+    skipped = snippets.best_snippet(article, parse("tamanoirs"))
+    with mock.patch.object(snippets, "CONTEXT_CHARS", 10**9):
+        read_whole = snippets.best_snippet(article, parse("tamanoirs"))
+    assert "<mark>tamanoir</mark>" in skipped.html
+    assert skipped.html == read_whole.html
+
+
+def body_section(body):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(body=body, anchor="", heading="")

@@ -24,7 +24,7 @@ GIN_INDEX = "articles_searchdocument_document_gin"  # made by migration 0002_sea
 KEY_INDEX = "articles_searchdocument_sort_key"  # made by migration 0003_search_sort_key
 
 # How many of the best matches by head rank are ranked again on their whole document.
-RERANK = 200
+RERANK = 100
 
 # ts_rank weights, in the order {D, C, B, A}: title above companies, standfirst and headings.
 RANK_WEIGHTS = "{0.1, 0.4, 0.4, 1.0}"
