@@ -17,7 +17,8 @@ import math
 
 from django.db import connection
 
-from ..documents import second_floor
+from ...models import SearchTerm
+from ..documents import MIN_VOCABULARY_LENGTH, second_floor
 from . import NewestFirst
 
 GIN_INDEX = "articles_searchdocument_document_gin"  # made by migration 0002_search
@@ -37,6 +38,7 @@ WINDOW_MARGIN = 1.5
 FIRST_WINDOW_MAX = 64_000
 WHOLE_INDEX_SHARE = 0.5
 WINDOW_GROWTH = 4
+PHRASE_SHARE = 4
 
 ESTIMATED = "SELECT 1 FROM articles_searchdocument WHERE document @@ %s::tsquery"
 UPSERT = (
@@ -45,6 +47,26 @@ UPSERT = (
     "ON CONFLICT (article_id) DO UPDATE "
     "SET document = EXCLUDED.document, head = EXCLUDED.head, sort_key = EXCLUDED.sort_key"
 )
+
+
+def vocabulary_estimate(parsed) -> int | None:
+    """How many documents match, from the vocabulary's document frequencies (``SearchTerm``,
+    exact at the last rebuild): each word's frequency, a quarter of a phrase's rarest word, the sum
+    over an OR, the smallest required group. None when a word is outside the vocabulary's
+    scope (shorter than four letters, digits, non-Latin), where only the planner can tell; a
+    word in its scope but absent matches nothing (every indexed word is added to it)."""
+    words = {word for group in parsed.groups for item in group for word in item.words}
+    if not words or any(len(w) < MIN_VOCABULARY_LENGTH or not (w.isalpha() and w.isascii()) for w in words):
+        return None
+    frequency = dict(SearchTerm.objects.filter(term__in=words).values_list("term", "frequency"))
+    return min(sum(_item_estimate(item, frequency) for item in group) for group in parsed.groups)
+
+
+def _item_estimate(item, frequency: dict) -> int:
+    # A phrase is in fewer documents than its rarest word: a quarter of them is a guess that a
+    # window too small corrects by widening.
+    fewest = min(frequency.get(word, 0) for word in item.words)
+    return fewest if len(item.words) == 1 else fewest // PHRASE_SHARE
 
 
 class PostgresBackend(NewestFirst):
@@ -67,6 +89,7 @@ class PostgresBackend(NewestFirst):
                 cursor.execute("DELETE FROM articles_searchdocument WHERE article_id = ANY(%s)", [list(article_ids)])
 
     def prepare(self, parsed) -> str:
+        self._parsed = parsed
         return parsed.to_tsquery()
 
     def chunk_sql(self, query: str, floor, upper: int, size: int):
@@ -97,17 +120,21 @@ class PostgresBackend(NewestFirst):
     def first_floor(self, query: str, limit: int, upper: int) -> int | None:
         """The window of recent documents expected to hold ``limit`` matches (with a margin).
 
-        The planner's estimate of the matches gives the share of the archive that matches: a
-        word in 8 % of the archive needs about 19,000 documents for 1,000 matches, at 100,000
-        articles as at a million. No window (None) when that is half the index or more: a rare
-        word's matches are read whole, and they are few. The window starts at FIRST_WINDOW_MAX
-        documents at most, since the estimate can be far too low (a phrase is estimated as
-        independent words); a rare word then costs a few cheap tries.
+        The expected number of matches gives the share of the archive that matches: a word in
+        8 % of the archive needs about 10,000 documents for 500 matches, at 100,000 articles as
+        at a million. No window (None) when that is half the index or more: a rare word's
+        matches are read whole, and they are few. The expected number comes from the
+        vocabulary's document frequencies when it knows every word (``vocabulary_estimate``),
+        else from the planner, whose estimate of a word outside its statistics is a fixed
+        0.5 %: a window from the planner's estimate starts at FIRST_WINDOW_MAX documents at
+        most for that reason.
         """
         self._indexed = self.estimated_documents()
-        estimate = self.estimated_matches(query)
+        estimate, most = vocabulary_estimate(self._parsed), None
+        if estimate is None:
+            estimate, most = self.estimated_matches(query), FIRST_WINDOW_MAX
         wanted = math.ceil(limit * self._indexed / max(estimate, 1) * WINDOW_MARGIN)
-        self._rows = max(1, min(wanted, FIRST_WINDOW_MAX))
+        self._rows = max(1, min(wanted, most or wanted))
         self._upper = upper
         return self._floor()
 
