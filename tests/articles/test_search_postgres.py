@@ -8,9 +8,10 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Company
+from articles.models import Company, SearchTerm
 from articles.search import SORT_DATE, SearchRequest, search
 from articles.search.backends import postgres
+from articles.search.query import parse
 from tests.articles.search_corpus import EXPECTED, load_corpus
 
 # Never a window: every match is read.
@@ -81,3 +82,28 @@ class MatchStrategyTests(TestCase):
         self.assertGreaterEqual(backend.estimated_matches("'microsoft'"), 0)
         self.assertGreaterEqual(backend.estimated_documents(), 0)
         self.assertIsInstance(backend.estimated_documents(), int)
+
+
+class VocabularyEstimateTests(TestCase):
+    """The window's first size comes from the vocabulary's document frequencies (any database)."""
+
+    def setUp(self):
+        SearchTerm.objects.bulk_create(
+            [
+                SearchTerm(term=term, display=term, prefix=term[:3], suffix=term[-3:], length=len(term), frequency=n)
+                for term, n in (("pangolin", 120), ("fourmi", 40), ("ecaille", 900))
+            ]
+        )
+
+    def test_words_phrases_or_and_groups_combine_their_frequencies(self):
+        """A word gives its frequency, a phrase a quarter of its rarest word, OR a sum, AND the smallest group."""
+        estimate = postgres.vocabulary_estimate
+        self.assertEqual(estimate(parse("pangolin")), 120)
+        self.assertEqual(estimate(parse('"pangolin écaille"')), 30)
+        self.assertEqual(estimate(parse("pangolin OR fourmi")), 160)
+        self.assertEqual(estimate(parse("pangolin fourmi")), 40)
+
+    def test_absent_words_match_nothing_and_short_words_are_left_to_the_planner(self):
+        """A word of four letters or more missing from the vocabulary is in no document; "IA" is unknown."""
+        self.assertEqual(postgres.vocabulary_estimate(parse("xylophraquiste")), 0)
+        self.assertIsNone(postgres.vocabulary_estimate(parse("IA pangolin")))
