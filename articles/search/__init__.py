@@ -89,7 +89,7 @@ def rebuild_index(*, batch_size: int = 1000, progress=None, workers: int = 1) ->
         if workers > 1:
             parts = _index_in_processes(workers, batch_size, progress)
         else:
-            parts = _index_range(None, None, batch_size, progress)
+            parts = [_index_range(None, None, batch_size, progress)]
         for part_done, part_frequencies, part_displays in parts:
             done += part_done
             frequencies.update(part_frequencies)
@@ -114,8 +114,8 @@ def _merge_displays(displays: dict, new: dict) -> None:
 
 
 def _index_range(first, last, batch_size: int, progress=None):
-    """Index the articles with ``first <= pk <= last`` (None: unbounded); yield one
-    (count, frequencies, displays) for the whole range."""
+    """Index the articles with ``first <= pk <= last`` (None: unbounded); return how many, with
+    their words' document frequencies and displayed forms."""
     backend = get_backend()
     frequencies: Counter = Counter()
     displays: dict[str, tuple[str, bool]] = {}
@@ -137,12 +137,12 @@ def _index_range(first, last, batch_size: int, progress=None):
         after = batch[-1]
         if progress is not None:
             progress(done)
-    yield done, frequencies, displays
+    return done, frequencies, displays
 
 
 def _index_range_in_child(bounds: tuple[int, int, int]):
     first, last, batch_size = bounds
-    return next(_index_range(first, last, batch_size))
+    return _index_range(first, last, batch_size)
 
 
 def _index_in_processes(workers: int, batch_size: int, progress=None):
@@ -190,9 +190,7 @@ def _add_vocabulary(documents: list[Document]) -> None:
     """Add the words these documents bring; existing words keep their row (and frequency)."""
     words: dict[str, tuple[str, bool]] = {}
     for document in documents:
-        for word, value in document.vocabulary.items():
-            if word not in words or (value[1] and not words[word][1]):
-                words[word] = value
+        _merge_displays(words, document.vocabulary)
     if words:
         SearchTerm.objects.bulk_create(
             [_term(word, display, is_company) for word, (display, is_company) in words.items()],
@@ -281,8 +279,10 @@ def search(request: SearchRequest) -> SearchResults:
 
     1. The backend finds the ``MAX_RESULTS + 1`` most recent published matches
        (``backend.recent_matches``), reading about that many index entries however common the
-       words are: the count (capped), the candidate set and the facets' scope. One to three
-       queries (a window too small for the filters is widened a bounded number of times).
+       words are: the count (capped), the candidate set and the facets' scope. One query on
+       SQLite, three or four on PostgreSQL (document count, estimate, window bound,
+       candidates); filters that keep few of the newest matches cost a further chunk or a
+       wider window, a bounded number of times.
     2. The page is ranked within those candidates (``backend.ranked``), or cut from them by
        date, then fetched with its companies and sections (three queries).
     3. The candidates' years give the year facets; one aggregation, the company facets.

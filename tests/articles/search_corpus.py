@@ -6,12 +6,12 @@ headings with anchors, hostile markup, a draft and a scheduled piece that must n
 ``EXPECTED`` maps queries to the exact set of slugs both databases must return.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 
-from articles.models import Article
-from articles.search import rebuild_index
+from articles.models import Article, Company
+from articles.search import SORT_DATE, SearchRequest, rebuild_index, search
 from tests.factories import make_article, make_company
 
 COMPANIES = {
@@ -265,3 +265,24 @@ def load_corpus() -> dict[str, Article]:
     )
     rebuild_index()
     return articles
+
+
+def corpus_requests() -> list[SearchRequest]:
+    """Every corpus query by relevance, by date, about Microsoft, between two dates, and its
+    second page: the requests on which two ways of searching must agree."""
+    microsoft = Company.objects.get(name="Microsoft")
+    variants = [
+        {},
+        {"sort": SORT_DATE},
+        {"companies": [microsoft]},
+        {"date_from": date(2000, 1, 1), "date_to": date.today(), "sort": SORT_DATE},
+        {"page": 2},
+    ]
+    return [SearchRequest(text=query, **options) for query in EXPECTED for options in variants]
+
+
+def outcome(request: SearchRequest) -> tuple:
+    """What a reader sees of a search: the count, the page's articles and the facets."""
+    results = search(request)
+    facets = [(f.value, f.count) for f in results.company_facets + results.year_facets]
+    return results.total, results.total_is_capped, [hit.article.slug for hit in results.hits], facets

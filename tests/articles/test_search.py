@@ -352,6 +352,15 @@ class ParallelRebuildTests(TransactionTestCase):
         self.assertEqual(serial[0], 25)
         self.assertEqual(state(), serial)
 
+    def test_processes_are_refused_inside_a_transaction_before_anything_is_dropped(self):
+        """Forked processes cannot see an open transaction: the rebuild refuses and the index stays."""
+        make_article("Tatou solitaire", sections=(("", "Un tatou."),))
+        rebuild_index()
+        with transaction.atomic():
+            with self.assertRaisesMessage(ValueError, "Plusieurs processus"):
+                rebuild_index(workers=2)
+            self.assertEqual(len(find("tatou")), 1)
+
 
 class RebuildTests(TestCase):
     def test_rebuild_command_indexes_everything_and_counts_vocabulary(self):

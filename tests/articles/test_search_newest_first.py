@@ -2,7 +2,7 @@
 reading that stops after the matches a search needs, give the same results as reading at once."""
 
 import importlib
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import time_machine
@@ -10,10 +10,10 @@ from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
 
-from articles.models import Article, Company
+from articles.models import Article
 from articles.search import SORT_DATE, SearchRequest, backends, index_articles, search
 from articles.search.documents import KEY_SCALE, key_seconds, second_floor, sort_key
-from tests.articles.search_corpus import EXPECTED, load_corpus
+from tests.articles.search_corpus import corpus_requests, load_corpus, outcome
 from tests.factories import make_article
 
 migration = importlib.import_module("articles.migrations.0003_search_sort_key")
@@ -21,12 +21,6 @@ migration = importlib.import_module("articles.migrations.0003_search_sort_key")
 # The first chunk holds a single match and each next one four times more: every search with
 # more than one match goes through several chunks.
 SMALL_CHUNKS = (mock.patch.object(backends, "CHUNK_MARGIN", 0), mock.patch.object(backends, "CHUNK_SLACK", 1))
-
-
-def outcome(request: SearchRequest) -> tuple:
-    results = search(request)
-    facets = [(f.value, f.count) for f in results.company_facets + results.year_facets]
-    return results.total, results.total_is_capped, [hit.article.slug for hit in results.hits], facets
 
 
 def stored_keys() -> dict[int, int]:
@@ -89,21 +83,11 @@ class ChunkedReadingTests(TestCase):
 
     def test_small_chunks_give_the_same_results(self):
         """For every corpus query, sorted and filtered, reading one match at first changes nothing."""
-        microsoft = Company.objects.get(name="Microsoft")
-        variants = [
-            {},
-            {"sort": SORT_DATE},
-            {"companies": [microsoft]},
-            {"date_from": date(2000, 1, 1), "date_to": date.today(), "sort": SORT_DATE},
-            {"page": 2},
-        ]
-        for query in EXPECTED:
-            for options in variants:
-                with self.subTest(query=query, options=options):
-                    request = SearchRequest(text=query, **options)
-                    expected = outcome(request)
-                    with SMALL_CHUNKS[0], SMALL_CHUNKS[1]:
-                        self.assertEqual(outcome(request), expected)
+        for request in corpus_requests():
+            with self.subTest(request=request):
+                expected = outcome(request)
+                with SMALL_CHUNKS[0], SMALL_CHUNKS[1]:
+                    self.assertEqual(outcome(request), expected)
 
     def test_a_scheduled_article_is_found_once_its_time_has_come(self):
         """Keys above now are not read; once its time has passed, a scheduled article is, unindexed again."""

@@ -49,9 +49,10 @@ class NewestFirst:
     ``chunk_sql(query, floor, upper, size)``: (sql, params) of the article ids of the ``size``
     matches with the largest keys in ``floor <= key < upper`` (``floor`` None: no lower bound);
     ``extent_sql`` with the same arguments: (sql, params) giving their (count, smallest key).
-    ``first_floor(query, limit, upper)``: a lower bound expected to hold ``limit`` matches below
-    ``upper``, or None. ``widen(query, floor, upper)``: the next lower bound below ``floor`` once
-    the range above it is exhausted, or None for no bound. ``IDS_SQL``: a subquery of the ids in one parameter.
+    ``first_floor(parsed, query, limit, upper)``: a lower bound expected to hold ``limit``
+    matches below ``upper``, or None. ``widen()``: the next, lower bound once the range above
+    the current one is exhausted, or None for no bound. ``IDS_SQL``: a subquery of the ids
+    sent as one parameter (``ids_param``).
     """
 
     IDS_SQL = ""
@@ -80,7 +81,7 @@ class NewestFirst:
         query = self.prepare(parsed)
         found: list[tuple[int, int]] = []
         upper = upper_key()
-        floor = self.first_floor(query, limit, upper)
+        floor = self.first_floor(parsed, query, limit, upper)
         size = int(limit * CHUNK_MARGIN) + CHUNK_SLACK
         while True:
             sql, params = self.chunk_sql(query, floor, upper, size)
@@ -100,14 +101,14 @@ class NewestFirst:
             if count == size:
                 upper, size = lowest, size * CHUNK_GROWTH  # more matches below this chunk
             elif floor is not None:
-                upper, floor = floor, self.widen(query, floor, upper)  # this range is exhausted
+                upper, floor = floor, self.widen()  # this range is exhausted
             else:
                 return found  # no more matches anywhere
 
-    def first_floor(self, query, limit: int, upper: int) -> int | None:
+    def first_floor(self, parsed, query, limit: int, upper: int) -> int | None:
         return None
 
-    def widen(self, query, floor: int, upper: int) -> int | None:
+    def widen(self) -> int | None:
         return None
 
 

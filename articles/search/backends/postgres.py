@@ -89,7 +89,6 @@ class PostgresBackend(NewestFirst):
                 cursor.execute("DELETE FROM articles_searchdocument WHERE article_id = ANY(%s)", [list(article_ids)])
 
     def prepare(self, parsed) -> str:
-        self._parsed = parsed
         return parsed.to_tsquery()
 
     def chunk_sql(self, query: str, floor, upper: int, size: int):
@@ -117,7 +116,7 @@ class PostgresBackend(NewestFirst):
             return "document @@ %s::tsquery AND sort_key < %s", [query, upper]
         return "document @@ %s::tsquery AND sort_key < %s AND sort_key >= %s", [query, upper, floor]
 
-    def first_floor(self, query: str, limit: int, upper: int) -> int | None:
+    def first_floor(self, parsed, query: str, limit: int, upper: int) -> int | None:
         """The window of recent documents expected to hold ``limit`` matches (with a margin).
 
         The expected number of matches gives the share of the archive that matches: a word in
@@ -130,7 +129,7 @@ class PostgresBackend(NewestFirst):
         most for that reason.
         """
         self._indexed = self.estimated_documents()
-        estimate, most = vocabulary_estimate(self._parsed), None
+        estimate, most = vocabulary_estimate(parsed), None
         if estimate is None:
             estimate, most = self.estimated_matches(query), FIRST_WINDOW_MAX
         wanted = math.ceil(limit * self._indexed / max(estimate, 1) * WINDOW_MARGIN)
@@ -138,8 +137,8 @@ class PostgresBackend(NewestFirst):
         self._upper = upper
         return self._floor()
 
-    def widen(self, query: str, floor: int, upper: int) -> int | None:
-        """A window WINDOW_GROWTH times larger (its newer part has been read already)."""
+    def widen(self) -> int | None:
+        """A window WINDOW_GROWTH times larger, from the same top (its newer part has been read)."""
         self._rows *= WINDOW_GROWTH
         return self._floor()
 

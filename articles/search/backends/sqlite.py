@@ -7,8 +7,8 @@ double-quoted, so FTS5 operators typed by a reader are never interpreted.
 
 A row's rowid is its article's sort key (``documents.sort_key``: publication second, then
 id), not the article id; ``articles_search_key`` maps article ids to keys. FTS5 reads matches
-in rowid order and can stop early, so "the 1,000 most recent matches" of a word in half the
-archive reads about 1,000 entries, not all of them.
+in rowid order and can stop early, so "the 500 most recent matches" of a word in half the
+archive reads about 500 entries, not all of them.
 """
 
 import json
@@ -48,17 +48,14 @@ class SqliteBackend(NewestFirst):
             )
 
     def delete(self, article_ids) -> None:
-        ids = list(article_ids)
+        ids = self.ids_param(article_ids)
         with connection.cursor() as cursor:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    "DELETE FROM articles_search_fts WHERE rowid IN "
-                    f"(SELECT sort_key FROM articles_search_key WHERE article_id IN ({marks}))",
-                    chunk,
-                )
-                cursor.execute(f"DELETE FROM articles_search_key WHERE article_id IN ({marks})", chunk)
+            cursor.execute(
+                "DELETE FROM articles_search_fts WHERE rowid IN "
+                f"(SELECT sort_key FROM articles_search_key WHERE article_id IN ({self.IDS_SQL}))",
+                [ids],
+            )
+            cursor.execute(f"DELETE FROM articles_search_key WHERE article_id IN ({self.IDS_SQL})", [ids])
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
