@@ -92,3 +92,18 @@ class VocabularyEstimateTests(TestCase):
         """A word of four letters or more missing from the vocabulary is in no document; "IA" is unknown."""
         self.assertEqual(postgres.vocabulary_estimate(parse("xylophraquiste")), 0)
         self.assertIsNone(postgres.vocabulary_estimate(parse("IA pangolin")))
+
+
+def test_a_window_that_held_most_matches_grows_by_what_the_rest_needs():
+    """Widening follows the share of matches met: nine tenths found means a window twice as large
+    (not four times); a tenth found means the ten times larger one that share calls for."""
+    backend = postgres.PostgresBackend()
+    backend._indexed, backend._upper = 10**7, 0
+    with mock.patch.object(postgres.PostgresBackend, "window_floor", lambda self, rows, upper: rows):
+        backend._rows = 10_000
+        assert backend.widen(450, 500) == 20_000
+        backend._rows = 10_000
+        # 450 missing at 50 per 10,000 documents, with the margin: 135,000 more.
+        assert backend.widen(50, 500) == 10_000 + 450 * 200 * postgres.WINDOW_MARGIN
+        backend._rows = 10_000
+        assert backend.widen(0, 500) == 10_000 * postgres.WINDOW_GROWTH

@@ -50,8 +50,9 @@ class NewestFirst:
     matches with the largest keys in ``floor <= key < upper`` (``floor`` None: no lower bound);
     ``extent_sql`` with the same arguments: (sql, params) giving their (count, smallest key).
     ``first_floor(parsed, query, limit, upper)``: a lower bound expected to hold ``limit``
-    matches below ``upper``, or None. ``widen()``: the next, lower bound once the range above
-    the current one is exhausted, or None for no bound. ``IDS_SQL``: a subquery of the ids
+    matches below ``upper``, or None. ``widen(found, limit)``: the next, lower bound once the
+    range above the current one is exhausted (``found`` of the ``limit`` matches wanted are
+    found), or None for no bound. ``IDS_SQL``: a subquery of the ids
     sent as one parameter (``ids_param``).
     """
 
@@ -101,14 +102,14 @@ class NewestFirst:
             if count == size:
                 upper, size = lowest, size * CHUNK_GROWTH  # more matches below this chunk
             elif floor is not None:
-                upper, floor = floor, self.widen()  # this range is exhausted
+                upper, floor = floor, self.widen(len(found), limit)  # this range is exhausted
             else:
                 return found  # no more matches anywhere
 
     def first_floor(self, parsed, query, limit: int, upper: int) -> int | None:
         return None
 
-    def widen(self) -> int | None:
+    def widen(self, found: int, limit: int) -> int | None:
         return None
 
 
