@@ -14,12 +14,13 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Lower, TruncMonth
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
+
+from .links import slug_url
 
 # Link URLs are checked on the server: only the web's two schemes, whatever the widget allowed.
 validate_http_url = URLValidator(
@@ -109,7 +110,7 @@ class Company(TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
     def get_absolute_url(self):
-        return reverse("articles:company_detail", kwargs={"slug": self.slug})
+        return slug_url("articles:company_detail", self.slug)
 
 
 class CompanyAlias(models.Model):
@@ -322,7 +323,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("articles:article_detail", kwargs={"slug": self.slug})
+        return slug_url("articles:article_detail", self.slug)
 
     @property
     def card_companies(self) -> list["Company"]:

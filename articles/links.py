@@ -1,0 +1,42 @@
+"""Detail-page URLs of articles and companies, reversed once per route rather than per link.
+
+A list links to dozens of articles and companies (a page of search results to seventy), and
+``reverse()`` walks the URL resolver each time (about 40 µs). A slug route's URL is the same
+for every slug but the slug itself, so it is reversed once per route, script prefix and
+URLconf with a placeholder, and the slug is put in its place. A slug outside the route's
+alphabet goes through ``reverse()``, with its errors.
+"""
+
+import re
+from functools import lru_cache
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+# The slug converter's alphabet: such a slug is put in a URL as it is, without quoting.
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+PLACEHOLDER = "slug0placeholder"
+
+
+@lru_cache(maxsize=32)
+def _around_slug(name: str, prefix: str, urlconf) -> tuple[str, str]:
+    url = reverse(name, kwargs={"slug": PLACEHOLDER}, urlconf=urlconf)
+    before, found, after = url.partition(PLACEHOLDER)
+    assert found and PLACEHOLDER not in after, f"{name}: the slug must appear once in its URL"
+    return before, after
+
+
+def slug_url(name: str, slug: str) -> str:
+    """``reverse(name, kwargs={"slug": slug})``, without resolving the route again."""
+    if not SLUG.fullmatch(slug):
+        return reverse(name, kwargs={"slug": slug})
+    before, after = _around_slug(name, get_script_prefix(), get_urlconf())
+    return before + slug + after
+
+
+@receiver(setting_changed)
+def _forget_routes(*, setting, **kwargs):
+    # Tests that swap the URLconf (override_settings(ROOT_URLCONF=...)) get fresh routes.
+    if setting == "ROOT_URLCONF":
+        _around_slug.cache_clear()
