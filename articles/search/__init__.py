@@ -21,9 +21,10 @@ import datetime
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from ..models import Article, Company, SearchTerm, Section, TaggedCompany
@@ -274,6 +275,42 @@ def _filtered(request: SearchRequest):
     return articles
 
 
+class Passage(NamedTuple):
+    heading: str
+    anchor: str
+    body: str
+
+
+def _passages(article_ids: list[int]) -> dict[int, list[Passage]]:
+    """The sections of these articles in order, as plain rows (snippets need no more)."""
+    passages: dict[int, list[Passage]] = {}
+    rows = (
+        Section.objects.filter(article_id__in=article_ids)
+        .order_by("article_id", "position", "id")
+        .values_list("article_id", "heading", "anchor", "body")
+    )
+    for article_id, *passage in rows:
+        passages.setdefault(article_id, []).append(Passage(*passage))
+    return passages
+
+
+def _year_counts(seconds) -> Counter:
+    """How many of these moments (epoch seconds) fall in each year of the site's time zone.
+
+    Moments come newest first: one conversion per year, not one per moment.
+    """
+    tz = timezone.get_current_timezone()
+    counts: Counter = Counter()
+    start = end = year = None
+    for moment in seconds:
+        if start is None or not start <= moment < end:
+            year = datetime.datetime.fromtimestamp(moment, tz).year
+            start = datetime.datetime(year, 1, 1, tzinfo=tz).timestamp()
+            end = datetime.datetime(year + 1, 1, 1, tzinfo=tz).timestamp()
+        counts[year] += 1
+    return counts
+
+
 def search(request: SearchRequest) -> SearchResults:
     """Run a search; a bounded number of queries whatever the number of matches.
 
@@ -316,14 +353,13 @@ def search(request: SearchRequest) -> SearchResults:
     start, stop = (request.page - 1) * PAGE_SIZE, request.page * PAGE_SIZE
     by_date = request.sort == SORT_DATE
     page_ids = candidates[start:stop] if by_date else backend.ranked(candidates, parsed, start, stop)
-    sections = Prefetch("sections", queryset=Section.objects.order_by("position", "id"))
-    by_id = Article.objects.filter(pk__in=page_ids).with_cards().prefetch_related(sections).in_bulk()
+    by_id = Article.objects.filter(pk__in=page_ids).in_bulk()
     page = [by_id[pk] for pk in page_ids if pk in by_id]
-    results.hits = [SearchHit(article, best_snippet(article, parsed)) for article in page]
+    Article.attach_card_companies(page)
+    passages = _passages(page_ids)
+    results.hits = [SearchHit(article, best_snippet(article, parsed, passages.get(article.pk, []))) for article in page]
 
-    tz = timezone.get_current_timezone()
-    years = Counter(datetime.datetime.fromtimestamp(seconds, tz).year for _, seconds in matches)
-    years = sorted(years.items(), reverse=True)
+    years = sorted(_year_counts(seconds for _, seconds in matches).items(), reverse=True)
     results.year_facets = [Facet(str(year), str(year), count) for year, count in years[:30]]
     companies = (
         TaggedCompany.objects.filter(content_object_id__in=backend.ids(candidates))

@@ -22,11 +22,12 @@ WINDOW_TOKENS = 32
 MAX_SOURCE_CHARS = 10_000
 # Stems shorter than this (once cut, see _prefilter) are looked for word by word.
 MIN_PREFILTER_CHARS = 3
-# The prefilter's letter classes cover Basic Latin to Latin Extended-B; a passage with any other
-# character (ligatures like "ﬁ", Vietnamese letters, fullwidth forms) is read word by word.
 # Words of context kept before the first possible match when the text before it is skipped.
 CONTEXT_CHARS = 160
-BEYOND_CLASSES = re.compile("[^\u0000-\u024f]")
+# The prefilter's letter classes cover Basic Latin to Latin Extended-B; a passage with any other
+# character but whitespace (ligatures like "ﬁ", Vietnamese letters, fullwidth forms) is read
+# word by word.
+BEYOND_CLASSES = re.compile("[^\u0000-\u024f\\s]")
 
 
 def _letter_classes() -> dict[str, str]:
@@ -129,16 +130,17 @@ def _highlight(source: str, hits: set[int]) -> SafeString:
     return mark_safe("".join(parts))
 
 
-def best_snippet(article, parsed: ParsedQuery) -> Snippet:
+def best_snippet(article, parsed: ParsedQuery, sections=None) -> Snippet:
     """The passage of ``article`` that best matches ``parsed``, highlighted, with its link.
 
-    Reads ``article.sections.all()``: prefetch them for a page of results.
+    ``sections``: the article's sections in order, fetched with the page of results (by
+    default they are read now, one query).
     """
     url = article.get_absolute_url()
     candidates = []
     if article.standfirst:
         candidates.append((article.standfirst, url, ""))
-    for section in article.sections.all():
+    for section in article.sections.all() if sections is None else sections:
         if section.body:
             link = f"{url}#{section.anchor}" if section.anchor else url
             candidates.append((section.body, link, section.heading))
@@ -146,17 +148,20 @@ def best_snippet(article, parsed: ParsedQuery) -> Snippet:
     best_key = (-1, -1)
     wanted = parsed.positive_items()
     prefilter = _prefilter(tuple(parsed.positive_tokens()))
-    for source, link, heading in candidates:
+    for raw, link, heading in candidates:
+        raw = raw[:MAX_SOURCE_CHARS]
+        # A prefilter match never spans whitespace: looking in the raw text spares most
+        # passages the whitespace clean-up below.
+        if prefilter is not None and prefilter.search(raw) is None and not BEYOND_CLASSES.search(raw):
+            # None of the query's words can be here (the first passage stays the fallback).
+            if best is None:
+                best, best_key = (" ".join(raw.split()), set(), link, heading, False), (0, 0)
+            continue
         # Paragraph breaks become spaces: a snippet is one run of text.
-        source = " ".join(source[:MAX_SOURCE_CHARS].split())
+        source = " ".join(raw.split())
         cut = False
         if prefilter is not None and not BEYOND_CLASSES.search(source):
             found = prefilter.search(source)
-            if found is None:
-                # None of the query's words can be here (the first passage stays the fallback).
-                if best is None:
-                    best, best_key = (source, set(), link, heading, False), (0, 0)
-                continue
             # No query word starts before the first match of the prefilter: the text before it
             # (but a few words of context) need not be read.
             start = source.rfind(" ", 0, max(0, found.start() - CONTEXT_CHARS))

@@ -120,3 +120,20 @@ class YearFacetTests(TestCase):
         index_articles([article.pk])
         results = search(SearchRequest(text="tamanoir"))
         self.assertEqual([(f.value, f.count) for f in results.year_facets], [("2025", 1)])
+
+
+def test_year_counts_follow_the_site_time_zone_in_any_order():
+    """Moments are counted in their Paris year (New Year's Eve 23:30 UTC is already next year),
+    whether they come newest first or not."""
+    import datetime
+
+    from articles.search import _year_counts
+
+    def epoch(*args):
+        return int(datetime.datetime(*args, tzinfo=datetime.UTC).timestamp())
+
+    moments = [epoch(2025, 6, 1), epoch(2024, 12, 31, 23, 30), epoch(2024, 12, 31, 22, 30), epoch(2023, 1, 1)]
+    expected = {2025: 2, 2024: 1, 2023: 1}
+    assert _year_counts(moments) == expected
+    assert _year_counts(reversed(moments)) == expected
+    assert _year_counts(moments[1:2] + moments[:1] + moments[2:]) == expected
