@@ -5,6 +5,7 @@ import json
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import dateformat, timezone
+from django.utils.dates import MONTHS
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -26,7 +27,9 @@ def french_date(value):
         return ""
     value = _local(value)
     day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {dateformat.format(value, 'F Y')}"
+    # MONTHS is what dateformat's "F" reads, without parsing a format (a list of results has
+    # dozens of dates).
+    return f"{day} {MONTHS[value.month]} {value.year}"
 
 
 @register.filter
