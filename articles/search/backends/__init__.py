@@ -52,19 +52,16 @@ class NewestFirst:
     ``first_floor(parsed, query, limit, upper)``: a lower bound expected to hold ``limit``
     matches below ``upper``, or None. ``widen(found, limit)``: the next, lower bound once the
     range above the current one is exhausted (``found`` of the ``limit`` matches wanted are
-    found), or None for no bound. ``IDS_SQL``: a subquery of the ids
-    sent as one parameter (``ids_param``).
+    found), or None for no bound. ``IDS_SQL``: a subquery of the ids sent as one parameter
+    (``ids_param``).
     """
 
     IDS_SQL = ""
 
-    def ids(self, pks: list[int]) -> RawSQL:
-        """``pk__in=backend.ids(pks)``: a list of a thousand ids sent as one parameter, not a
-        thousand (psycopg spends longer rewriting a query of a thousand placeholders than
-        PostgreSQL spends running it)."""
-        return RawSQL(self.IDS_SQL, [self.ids_param(pks)])
-
     def ids_param(self, pks: list[int]):
+        """``pks`` as the one parameter of ``IDS_SQL``: a list of a thousand ids sent as one
+        parameter, not a thousand (psycopg spends longer rewriting a query of a thousand
+        placeholders than PostgreSQL spends running it)."""
         return list(pks)
 
     def recent_matches(self, queryset, parsed, limit: int) -> list[tuple[int, int]]:
