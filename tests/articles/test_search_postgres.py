@@ -81,12 +81,14 @@ class VocabularyEstimateTests(TestCase):
         )
 
     def test_words_phrases_or_and_groups_combine_their_frequencies(self):
-        """A word gives its frequency, a phrase a quarter of its rarest word, OR a sum, AND the smallest group."""
+        """A word gives its frequency, a phrase a quarter of its rarest word, OR a sum, AND the
+        smallest group halved by each other one."""
         estimate = postgres.vocabulary_estimate
         self.assertEqual(estimate(parse("pangolin")), 120)
         self.assertEqual(estimate(parse('"pangolin écaille"')), 30)
         self.assertEqual(estimate(parse("pangolin OR fourmi")), 160)
-        self.assertEqual(estimate(parse("pangolin fourmi")), 40)
+        self.assertEqual(estimate(parse("pangolin fourmi")), 20)
+        self.assertEqual(estimate(parse("pangolin fourmi écaille")), 10)
 
     def test_absent_words_match_nothing_and_short_words_are_left_to_the_planner(self):
         """A word of four letters or more missing from the vocabulary is in no document; "IA" is unknown."""

@@ -40,6 +40,7 @@ WHOLE_INDEX_SHARE = 0.5
 WINDOW_GROWTH = 4
 WINDOW_MIN_GROWTH = 2
 PHRASE_SHARE = 4
+AND_SHARE = 2
 
 ESTIMATED = "SELECT 1 FROM articles_searchdocument WHERE document @@ %s::tsquery"
 UPSERT = (
@@ -52,15 +53,20 @@ UPSERT = (
 
 def vocabulary_estimate(parsed) -> int | None:
     """How many documents match, from the vocabulary's document frequencies (``SearchTerm``,
-    exact at the last rebuild): each word's frequency, a quarter of a phrase's rarest word, the sum
-    over an OR, the smallest required group. None when a word is outside the vocabulary's
-    scope (shorter than four letters, digits, non-Latin), where only the planner can tell; a
-    word in its scope but absent matches nothing (every indexed word is added to it)."""
+    exact at the last rebuild): each word's frequency, a quarter of a phrase's rarest word, the
+    sum over an OR, the smallest required group halved by each other required group. None when
+    a word is outside the vocabulary's scope (shorter than four letters, digits, non-Latin),
+    where only the planner can tell; a word in its scope but absent matches nothing (every
+    indexed word is added to it)."""
     words = {word for group in parsed.groups for item in group for word in item.words}
     if not words or any(len(w) < MIN_VOCABULARY_LENGTH or not (w.isalpha() and w.isascii()) for w in words):
         return None
     frequency = dict(SearchTerm.objects.filter(term__in=words).values_list("term", "frequency"))
-    return min(sum(_item_estimate(item, frequency) for item in group) for group in parsed.groups)
+    groups = [sum(_item_estimate(item, frequency) for item in group) for group in parsed.groups]
+    # Words searched together tend to go together: each further required word is taken to keep
+    # half of the documents of the rarest (independent words keep far fewer; the window is then
+    # too small, and widening sizes the next one from the share of matches met).
+    return min(groups) // AND_SHARE ** (len(groups) - 1)
 
 
 def _item_estimate(item, frequency: dict) -> int:
