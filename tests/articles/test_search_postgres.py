@@ -13,13 +13,14 @@ from articles.search.backends import postgres
 from articles.search.query import parse
 from tests.articles.search_corpus import corpus_requests, load_corpus, outcome
 
+STATISTICS = postgres.PostgresBackend.statistics
 # Never a window: every match is read.
 WHOLE_INDEX = mock.patch.object(postgres, "WHOLE_INDEX_SHARE", 0)
 # Always a window, and far too small a one at first: every search goes through widening.
 TINY_WINDOWS = (
     mock.patch.object(postgres, "WHOLE_INDEX_SHARE", 10**9),
     mock.patch.object(postgres, "WINDOW_MARGIN", 10**-9),
-    mock.patch.object(postgres.PostgresBackend, "estimated_documents", lambda self: 10**6),
+    mock.patch.object(postgres.PostgresBackend, "statistics", lambda self, words: (10**6, STATISTICS(self, words)[1])),
 )
 
 
@@ -61,12 +62,16 @@ class MatchStrategyTests(TestCase):
         self.assertNotIn("sort_key >=", windowed[-1])
         self.assertGreater(len(windowed), 1)
 
-    def test_estimates_come_from_the_planner(self):
-        """The match estimate and the document count are the planner's, whole numbers."""
+    def test_estimates_come_from_the_planner_and_the_vocabulary(self):
+        """The match estimate and the document count are the planner's, whole numbers; word
+        frequencies are the vocabulary's, for the words it holds."""
         backend = postgres.PostgresBackend()
         self.assertGreaterEqual(backend.estimated_matches("'microsoft'"), 0)
-        self.assertGreaterEqual(backend.estimated_documents(), 0)
-        self.assertIsInstance(backend.estimated_documents(), int)
+        indexed, frequency = backend.statistics(["microsoft", "xylophraquiste"])
+        self.assertIsInstance(indexed, int)
+        self.assertGreaterEqual(indexed, 0)
+        stored = SearchTerm.objects.get(term="microsoft").frequency
+        self.assertEqual(frequency, {"microsoft": stored})
 
 
 class VocabularyEstimateTests(TestCase):

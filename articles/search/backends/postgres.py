@@ -58,10 +58,22 @@ def vocabulary_estimate(parsed) -> int | None:
     a word is outside the vocabulary's scope (shorter than four letters, digits, non-Latin),
     where only the planner can tell; a word in its scope but absent matches nothing (every
     indexed word is added to it)."""
+    words = vocabulary_words(parsed)
+    if words is None:
+        return None
+    return estimate_from(parsed, dict(SearchTerm.objects.filter(term__in=words).values_list("term", "frequency")))
+
+
+def vocabulary_words(parsed) -> set[str] | None:
+    """The query's words, if the vocabulary can tell how many documents hold each of them."""
     words = {word for group in parsed.groups for item in group for word in item.words}
     if not words or any(len(w) < MIN_VOCABULARY_LENGTH or not (w.isalpha() and w.isascii()) for w in words):
         return None
-    frequency = dict(SearchTerm.objects.filter(term__in=words).values_list("term", "frequency"))
+    return words
+
+
+def estimate_from(parsed, frequency: dict[str, int]) -> int:
+    """``vocabulary_estimate`` from the frequencies of the query's words."""
     groups = [sum(_item_estimate(item, frequency) for item in group) for group in parsed.groups]
     # Words searched together tend to go together: each further required word is taken to keep
     # half of the documents of the rarest (independent words keep far fewer; the window is then
@@ -150,8 +162,9 @@ class PostgresBackend(NewestFirst):
         0.5 %: a window from the planner's estimate starts at FIRST_WINDOW_MAX documents at
         most for that reason.
         """
-        self._indexed = self.estimated_documents()
-        estimate, most = vocabulary_estimate(parsed), None
+        words = vocabulary_words(parsed)
+        self._indexed, frequency = self.statistics(words or ())
+        estimate, most = (None if words is None else estimate_from(parsed, frequency)), None
         if estimate is None:
             estimate, most = self.estimated_matches(query), FIRST_WINDOW_MAX
         wanted = math.ceil(limit * self._indexed / max(estimate, 1) * WINDOW_MARGIN)
@@ -192,12 +205,18 @@ class PostgresBackend(NewestFirst):
             row = cursor.fetchone()
         return None if row is None else second_floor(row[0])
 
-    def estimated_documents(self) -> int:
-        """The planner's count of indexed documents (0 before the table was first analysed)."""
+    def statistics(self, words) -> tuple[int, dict[str, int]]:
+        """The planner's count of indexed documents (0 before the table was first analysed)
+        and the vocabulary's frequency of each of ``words`` it holds, in one query."""
         with connection.cursor() as cursor:
-            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'articles_searchdocument'::regclass")
-            row = cursor.fetchone()
-        return max(0, int(row[0])) if row else 0
+            cursor.execute(
+                "SELECT NULL, reltuples::bigint FROM pg_class WHERE oid = 'articles_searchdocument'::regclass "
+                f"UNION ALL SELECT term, frequency FROM {SearchTerm._meta.db_table} WHERE term = ANY(%s)",
+                [list(words)],
+            )
+            rows = cursor.fetchall()
+        indexed = next((count for word, count in rows if word is None), 0)
+        return max(0, int(indexed)), {word: count for word, count in rows if word is not None}
 
     def estimated_matches(self, tsquery: str) -> int:
         """The planner's estimate of how many documents match (one EXPLAIN, no execution)."""
