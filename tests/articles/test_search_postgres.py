@@ -14,6 +14,8 @@ from articles.search.query import parse
 from tests.articles.search_corpus import corpus_requests, load_corpus, outcome
 
 STATISTICS = postgres.PostgresBackend.statistics
+# Every search walks the key index (as a common word does).
+ALWAYS_WALK = mock.patch.object(postgres, "WALK_ROW_COST", 0)
 # Never a window: every match is read.
 WHOLE_INDEX = mock.patch.object(postgres, "WHOLE_INDEX_SHARE", 0)
 # Always a window, and far too small a one at first: every search goes through widening.
@@ -35,13 +37,23 @@ class MatchStrategyTests(TestCase):
     def setUpTestData(cls):
         load_corpus()
 
-    def test_windows_and_whole_index_give_the_same_results(self):
-        """For every corpus query, by relevance and by date, with or without filters, both ways agree."""
+    def test_windows_walks_and_whole_index_give_the_same_results(self):
+        """For every corpus query, by relevance and by date, with or without filters, the three ways agree."""
         for request in corpus_requests():
             with self.subTest(request=request):
                 with WHOLE_INDEX:
                     whole = outcome(request)
                 self.assertEqual(tiny_windows(outcome, request), whole)
+                with ALWAYS_WALK:
+                    self.assertEqual(outcome(request), whole)
+
+    def test_a_common_word_walks_the_key_index_with_bitmaps_off(self):
+        """A word common enough is read by walking the keys: no window, bitmap scans off for that read."""
+        with ALWAYS_WALK, CaptureQueriesContext(connection) as queries:
+            search(SearchRequest(text="Microsoft"))
+        sqls = [q["sql"] for q in queries]
+        self.assertIn("SET LOCAL enable_bitmapscan = off", sqls)
+        self.assertFalse([sql for sql in sqls if "sort_key >=" in sql])
 
     def test_a_window_bounds_the_match_on_the_sort_key(self):
         """A windowed search cuts the GIN matches on sort_key; a whole-index search does not."""
@@ -61,6 +73,15 @@ class MatchStrategyTests(TestCase):
         # Widened until the window covered the whole index: the last try has no lower bound.
         self.assertNotIn("sort_key >=", windowed[-1])
         self.assertGreater(len(windowed), 1)
+
+    def test_index_scans_are_back_on_after_a_windowed_search(self):
+        """The windowed read turns plain index scans off for itself only, even within a transaction."""
+        with CaptureQueriesContext(connection) as queries:
+            tiny_windows(search, SearchRequest(text="Microsoft"))
+        self.assertIn("SET LOCAL enable_indexscan = off", [q["sql"] for q in queries])
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_indexscan")
+            self.assertEqual(cursor.fetchone()[0], "on")
 
     def test_estimates_come_from_the_planner_and_the_vocabulary(self):
         """The match estimate and the document count are the planner's, whole numbers; word

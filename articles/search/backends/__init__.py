@@ -46,9 +46,8 @@ class EpochSeconds(Func):
 class NewestFirst:
     """Reading the newest matches in key order; a backend provides the SQL.
 
-    ``chunk_sql(query, floor, upper, size)``: (sql, params) of the article ids of the ``size``
-    matches with the largest keys in ``floor <= key < upper`` (``floor`` None: no lower bound);
-    ``extent_sql`` with the same arguments: (sql, params) giving their (count, smallest key).
+    ``newest(query, floor, upper, size)``: [(article id, key)] of the ``size`` matches with the
+    largest keys in ``floor <= key < upper`` (``floor`` None: no lower bound), largest first.
     ``first_floor(parsed, query, limit, upper)``: a lower bound expected to hold ``limit``
     matches below ``upper``, or None. ``widen(found, limit)``: the next, lower bound once the
     range above the current one is exhausted (``found`` of the ``limit`` matches wanted are
@@ -57,6 +56,10 @@ class NewestFirst:
     """
 
     IDS_SQL = ""
+
+    def ids(self, pks: list[int]) -> RawSQL:
+        """``pk__in=backend.ids(pks)``: the ids as the one parameter of ``IDS_SQL``."""
+        return RawSQL(self.IDS_SQL, [self.ids_param(pks)])
 
     def ids_param(self, pks: list[int]):
         """``pks`` as the one parameter of ``IDS_SQL``: a list of a thousand ids sent as one
@@ -70,11 +73,12 @@ class NewestFirst:
         The publication second comes with each id for the year facets: an integer is read much
         faster than a timestamp (and SQLite's year extraction is a Python function per row).
 
-        Newest first, in key order (publication second, then id). Matches are
-        read in descending key order, one chunk at a time, and only a chunk's articles go
-        through ``queryset`` (published, companies, dates). The first chunk usually suffices:
-        one query. Filters that keep few matches cost further chunks, each larger, and a
-        window that holds too few is widened, so the number of queries stays small.
+        Newest first, in key order (publication second, then id). Matches are read from the
+        index in descending key order, one chunk at a time (``newest``), then only that
+        chunk's articles go through ``queryset`` (published, companies, dates): two queries.
+        The first chunk usually suffices. Filters that keep few matches cost further chunks,
+        each larger, and a window that holds too few is widened, so the number of queries
+        stays small.
         """
         query = self.prepare(parsed)
         found: list[tuple[int, int]] = []
@@ -82,22 +86,19 @@ class NewestFirst:
         floor = self.first_floor(parsed, query, limit, upper)
         size = int(limit * CHUNK_MARGIN) + CHUNK_SLACK
         while True:
-            sql, params = self.chunk_sql(query, floor, upper, size)
-            found.extend(
-                queryset.filter(pk__in=RawSQL(sql, params))
-                # Key order (second, then id): the same whichever chunk an article falls in.
-                .annotate(second=EpochSeconds("published_at"))
-                .order_by("-second", "-pk")
-                .values_list("pk", "second")
-            )
+            chunk = self.newest(query, floor, upper, size)
+            if chunk:
+                found.extend(
+                    queryset.filter(pk__in=self.ids([pk for pk, _ in chunk]))
+                    # Key order (second, then id): the same whichever chunk an article falls in.
+                    .annotate(second=EpochSeconds("published_at"))
+                    .order_by("-second", "-pk")
+                    .values_list("pk", "second")
+                )
             if len(found) >= limit:
                 return found[:limit]
-            sql, params = self.extent_sql(query, floor, upper, size)
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                count, lowest = cursor.fetchone()
-            if count == size:
-                upper, size = lowest, size * CHUNK_GROWTH  # more matches below this chunk
+            if len(chunk) == size:
+                upper, size = chunk[-1][1], size * CHUNK_GROWTH  # more matches below this chunk
             elif floor is not None:
                 upper, floor = floor, self.widen(len(found), limit)  # this range is exhausted
             else:

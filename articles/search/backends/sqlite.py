@@ -65,13 +65,16 @@ class SqliteBackend(NewestFirst):
     def prepare(self, parsed) -> str:
         return parsed.to_fts5()
 
-    def chunk_sql(self, query: str, floor, upper: int, size: int):
+    def newest(self, query: str, floor, upper: int, size: int) -> list[tuple[int, int]]:
         """FTS5 reads matches in descending rowid (key) order and stops after ``size``: the
         cost follows ``size``, not how many articles match. (No floor: never needed here.)"""
-        return f"SELECT article_id FROM articles_search_key WHERE sort_key IN ({NEWEST})", [query, upper, size]
-
-    def extent_sql(self, query: str, floor, upper: int, size: int):
-        return f"SELECT count(*), min(rowid) FROM ({NEWEST})", [query, upper, size]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT article_id, sort_key FROM articles_search_key WHERE sort_key IN ({NEWEST}) "
+                "ORDER BY sort_key DESC",
+                [query, upper, size],
+            )
+            return cursor.fetchall()
 
     def ranked(self, candidates: list[int], parsed, start: int, stop: int) -> list[int]:
         """The ids of ``candidates`` (from ``recent_matches``, newest first) from ``start`` to
