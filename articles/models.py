@@ -22,6 +22,9 @@ from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 from .links import slug_url
 
+# A card's companies: by name (the id settles equal names).
+CARD_ORDER = ("tag__name", "tag_id")
+
 # Link URLs are checked on the server: only the web's two schemes, whatever the widget allowed.
 validate_http_url = URLValidator(
     schemes=["http", "https"], message=_("Saisissez une adresse web commençant par http:// ou https://.")
@@ -196,7 +199,7 @@ class ArticleQuerySet(models.QuerySet):
         rows: prefetching taggit's ``companies`` manager instead builds a filtered QuerySet per
         article (0.4 ms each, 9 ms for a list of twenty).
         """
-        citations = TaggedCompany.objects.select_related("tag").order_by("tag__name", "tag_id")
+        citations = TaggedCompany.objects.select_related("tag").order_by(*CARD_ORDER)
         return self.prefetch_related(models.Prefetch("tagged_companies", queryset=citations, to_attr="card_citations"))
 
     def count_by_month(self) -> dict:
@@ -328,7 +331,8 @@ class Article(models.Model):
     @property
     def card_companies(self) -> list["Company"]:
         """The companies shown on the article's card, by name: fetched with the list by
-        ``with_cards()``, or read now when the article did not come from such a list."""
+        ``with_cards()`` or ``attach_card_companies()``, or read now when the article did not
+        come from such a list."""
         companies = self.__dict__.get("_card_companies")
         if companies is not None:
             return companies
@@ -344,7 +348,7 @@ class Article(models.Model):
         companies: dict[int, list[Company]] = {article.pk: [] for article in articles}
         rows = (
             TaggedCompany.objects.filter(content_object_id__in=list(companies))
-            .order_by("tag__name", "tag_id")
+            .order_by(*CARD_ORDER)
             .values_list("content_object_id", "tag_id", "tag__name", "tag__slug")
         )
         for article_id, company_id, name, slug in rows:

@@ -36,7 +36,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -224,11 +224,15 @@ def count_queries(paths: list[str], *, cached: bool) -> tuple[int, int, int | No
     return most, sessions, status
 
 
-def explain(sql: str) -> str:
+def explain(sql: str, settings: tuple[str, ...] = ()) -> str:
+    """The plan of ``sql``, under the ``SET LOCAL`` statements the search ran it with."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
-            return "\n".join(row[0] for row in cursor.fetchall())
+            with transaction.atomic():
+                for setting in settings:
+                    cursor.execute(setting)
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+                return "\n".join(row[0] for row in cursor.fetchall())
         if connection.vendor == "sqlite":
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
             return "\n".join(f"{row[0]:>3} {row[1]:>3} {row[3]}" for row in cursor.fetchall())
@@ -242,15 +246,27 @@ def search_plans(path: str) -> list[dict]:
         CaptureQueriesContext(connection) as context,
     ):
         Client().get(path, secure=True)
-    queries = [q for q in context.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+    queries, in_force = [], {}
+    for query in context.captured_queries:
+        sql = query["sql"].strip()
+        if sql.upper().startswith("SET LOCAL "):
+            # The search turns a scan off for one statement ("... = off"), then back ("TO DEFAULT").
+            name = sql.split()[2]
+            if sql.upper().endswith("TO DEFAULT"):
+                in_force.pop(name, None)
+            else:
+                in_force[name] = sql
+        elif sql.upper().startswith(("SELECT", "WITH")):
+            queries.append({**query, "settings": tuple(in_force.values())})
     queries.sort(key=lambda q: float(q["time"]), reverse=True)
     plans = []
     for query in queries[:2]:
         try:
-            plan = explain(query["sql"])
+            plan = explain(query["sql"], query["settings"])
         except Exception as error:  # a plan is informative; never fail the benchmark for it
             plan = f"(EXPLAIN failed: {error})"
-        plans.append({"sql": query["sql"], "ms": round(float(query["time"]) * 1000, 2), "plan": plan})
+        shown = "; ".join([*query["settings"], query["sql"]])
+        plans.append({"sql": shown, "ms": round(float(query["time"]) * 1000, 2), "plan": plan})
     return plans
 
 

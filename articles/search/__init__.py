@@ -316,10 +316,12 @@ def search(request: SearchRequest) -> SearchResults:
 
     1. The backend finds the ``MAX_RESULTS + 1`` most recent published matches
        (``backend.recent_matches``), reading about that many index entries however common the
-       words are: the count (capped), the candidate set and the facets' scope. One query on
-       SQLite, three or four on PostgreSQL (document count, estimate, window bound,
-       candidates); filters that keep few of the newest matches cost a further chunk or a
-       wider window, a bounded number of times.
+       words are: the count (capped), the candidate set and the facets' scope. Two queries
+       on SQLite (the newest chunk of the index, then its published articles), three or
+       four on PostgreSQL (document count and word frequencies, window bound, chunk,
+       articles; a window or a walk adds its SET LOCAL in a transaction of its own); filters
+       that keep few of the newest matches cost a further chunk or a wider window, a
+       bounded number of times.
     2. The page is ranked within those candidates (``backend.ranked``), or cut from them by
        date, then fetched with its companies and sections (three queries).
     3. The candidates' years give the year facets; one aggregation, the company facets.
@@ -339,7 +341,8 @@ def search(request: SearchRequest) -> SearchResults:
         return results
 
     backend = get_backend()
-    matches = backend.recent_matches(_filtered(request), parsed, MAX_RESULTS + 1)
+    filtered = bool(request.companies or request.date_from or request.date_to)
+    matches = backend.recent_matches(_filtered(request), parsed, MAX_RESULTS + 1, filtered=filtered)
     results.total_is_capped = len(matches) > MAX_RESULTS
     matches = matches[:MAX_RESULTS]
     candidates = [pk for pk, _ in matches]

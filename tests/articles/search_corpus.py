@@ -7,12 +7,17 @@ headings with anchors, hostile markup, a draft and a scheduled piece that must n
 """
 
 from datetime import UTC, date, datetime, timedelta
+from unittest import mock
 
 from django.utils import timezone
 
 from articles.models import Article, Company
-from articles.search import SORT_DATE, SearchRequest, rebuild_index, search
+from articles.search import SORT_DATE, SearchRequest, backends, rebuild_index, search
 from tests.factories import make_article, make_company
+
+# The first chunk holds a single match and each next one four times more: every search with
+# more than one match goes through several chunks.
+SMALL_CHUNKS = (mock.patch.object(backends, "CHUNK_MARGIN", 0), mock.patch.object(backends, "CHUNK_SLACK", 1))
 
 COMPANIES = {
     "Microsoft": ["Redmond", "l'éditeur de Windows"],

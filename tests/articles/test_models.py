@@ -154,3 +154,22 @@ def test_section_body_line_breaks_are_normalised():
     section = Section.objects.create(article=article, position=2, body="Un.\r\nDeux.\rTrois.")
     section.refresh_from_db()
     assert section.body == "Un.\nDeux.\nTrois."
+
+
+def test_card_companies_are_the_same_however_they_are_fetched(django_assert_num_queries):
+    """attach_card_companies (one query for a whole list), with_cards and the article's own
+    relation give the same companies in the same order, by name."""
+    zebre, aigle = make_company("Zèbre Numérique"), make_company("Aigle Données")
+    first = make_article("Deux entreprises", companies=[zebre, aigle])
+    second = make_article("Aucune entreprise", companies=[])
+    expected = {first.pk: ["Aigle Données", "Zèbre Numérique"], second.pk: []}
+    articles = list(Article.objects.filter(pk__in=expected))
+    with django_assert_num_queries(1):
+        Article.attach_card_companies(articles)
+        attached = {a.pk: [c.name for c in a.card_companies] for a in articles}
+    assert attached == expected
+    listed = Article.objects.with_cards().filter(pk__in=expected)
+    assert {a.pk: [c.name for c in a.card_companies] for a in listed} == expected
+    assert [c.name for c in Article.objects.get(pk=first.pk).card_companies] == expected[first.pk]
+    links = [c.get_absolute_url() for a in articles if a.pk == first.pk for c in a.card_companies]
+    assert links == [aigle.get_absolute_url(), zebre.get_absolute_url()]

@@ -3,7 +3,6 @@ reading that stops after the matches a search needs, give the same results as re
 
 import importlib
 from datetime import UTC, datetime, timedelta
-from unittest import mock
 
 import time_machine
 from django.db import connection
@@ -13,14 +12,10 @@ from django.utils import timezone
 from articles.models import Article
 from articles.search import SORT_DATE, SearchRequest, backends, index_articles, search
 from articles.search.documents import KEY_SCALE, key_seconds, second_floor, sort_key
-from tests.articles.search_corpus import corpus_requests, load_corpus, outcome
+from tests.articles.search_corpus import SMALL_CHUNKS, corpus_requests, load_corpus, outcome
 from tests.factories import make_article
 
 migration = importlib.import_module("articles.migrations.0003_search_sort_key")
-
-# The first chunk holds a single match and each next one four times more: every search with
-# more than one match goes through several chunks.
-SMALL_CHUNKS = (mock.patch.object(backends, "CHUNK_MARGIN", 0), mock.patch.object(backends, "CHUNK_SLACK", 1))
 
 
 def stored_keys() -> dict[int, int]:

@@ -3,6 +3,7 @@ too few) or read whole give the same results; the choice depends on the planner'
 
 from unittest import mock, skipUnless
 
+import pytest
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -11,7 +12,7 @@ from articles.models import SearchTerm
 from articles.search import SearchRequest, search
 from articles.search.backends import postgres
 from articles.search.query import parse
-from tests.articles.search_corpus import corpus_requests, load_corpus, outcome
+from tests.articles.search_corpus import SMALL_CHUNKS, corpus_requests, load_corpus, outcome
 
 STATISTICS = postgres.PostgresBackend.statistics
 # Every search walks the key index (as a common word does).
@@ -83,6 +84,28 @@ class MatchStrategyTests(TestCase):
             cursor.execute("SHOW enable_indexscan")
             self.assertEqual(cursor.fetchone()[0], "on")
 
+    def test_a_scan_turned_off_for_a_read_leaves_the_callers_setting_as_it_was(self):
+        """Within a caller's transaction, the read's SET LOCAL is undone, the caller's own setting kept."""
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            tiny_windows(search, SearchRequest(text="Microsoft"))  # turns index scans off, then back
+            cursor.execute("SHOW enable_bitmapscan")
+            self.assertEqual(cursor.fetchone()[0], "off")
+            with ALWAYS_WALK:
+                search(SearchRequest(text="Microsoft"))  # turns bitmap scans off, then back
+            cursor.execute("SHOW enable_bitmapscan")
+            self.assertEqual(cursor.fetchone()[0], "off")
+            cursor.execute("SET LOCAL enable_bitmapscan TO DEFAULT")
+
+    def test_small_chunks_within_tiny_windows_give_the_same_results(self):
+        """Chunk after chunk inside windows widened again and again: the same results as read whole."""
+        for request in corpus_requests():
+            with self.subTest(request=request):
+                with WHOLE_INDEX:
+                    whole = outcome(request)
+                with SMALL_CHUNKS[0], SMALL_CHUNKS[1]:
+                    self.assertEqual(tiny_windows(outcome, request), whole)
+
     def test_estimates_come_from_the_planner_and_the_vocabulary(self):
         """The match estimate and the document count are the planner's, whole numbers; word
         frequencies are the vocabulary's, for the words it holds."""
@@ -95,36 +118,55 @@ class MatchStrategyTests(TestCase):
         self.assertEqual(frequency, {"microsoft": stored})
 
 
-class VocabularyEstimateTests(TestCase):
-    """The window's first size comes from the vocabulary's document frequencies (any database)."""
+FREQUENCY = {"pangolin": 120, "fourmi": 40, "ecaille": 900}
 
-    def setUp(self):
-        SearchTerm.objects.bulk_create(
-            [
-                SearchTerm(term=term, display=term, prefix=term[:3], suffix=term[-3:], length=len(term), frequency=n)
-                for term, n in (("pangolin", 120), ("fourmi", 40), ("ecaille", 900))
-            ]
-        )
 
-    def test_words_phrases_or_and_groups_combine_their_frequencies(self):
-        """A word gives its frequency, a phrase a quarter of its rarest word, OR a sum, AND the
-        smallest group halved by each other one."""
-        estimate = postgres.vocabulary_estimate
-        self.assertEqual(estimate(parse("pangolin")), 120)
-        self.assertEqual(estimate(parse('"pangolin écaille"')), 30)
-        self.assertEqual(estimate(parse("pangolin OR fourmi")), 160)
-        self.assertEqual(estimate(parse("pangolin fourmi")), 20)
-        self.assertEqual(estimate(parse("pangolin fourmi écaille")), 10)
+def test_words_phrases_or_and_groups_combine_their_frequencies():
+    """A word gives its frequency, a phrase a quarter of its rarest word, OR a sum, AND the
+    smallest group halved by each other one."""
 
-    def test_absent_words_match_nothing_and_short_words_are_left_to_the_planner(self):
-        """A word of four letters or more missing from the vocabulary is in no document; "IA" is unknown."""
-        self.assertEqual(postgres.vocabulary_estimate(parse("xylophraquiste")), 0)
-        self.assertIsNone(postgres.vocabulary_estimate(parse("IA pangolin")))
+    def estimate(text):
+        return postgres.estimate_from(parse(text), FREQUENCY)
+
+    assert estimate("pangolin") == 120
+    assert estimate('"pangolin écaille"') == 30
+    assert estimate("pangolin OR fourmi") == 160
+    assert estimate("pangolin fourmi") == 20
+    assert estimate("pangolin fourmi écaille") == 10
+
+
+def test_absent_words_match_nothing_and_short_words_are_left_to_the_planner():
+    """A word of four letters or more missing from the vocabulary is in no document; "IA" is unknown."""
+    assert postgres.estimate_from(parse("xylophraquiste"), FREQUENCY) == 0
+    assert postgres.vocabulary_words(parse("IA pangolin")) is None
+    assert postgres.vocabulary_words(parse("pangolin fourmi")) == {"pangolin", "fourmi"}
+
+
+@pytest.mark.parametrize(
+    ("indexed", "matches", "filtered", "walk", "window"),
+    [
+        (10**6, 600_000, False, True, False),  # a common word: walk the keys
+        (10**6, 600_000, True, False, True),  # ...unless filters may keep few of its matches
+        (10**6, 20_000, False, False, True),  # a word in 2 %: a window
+        (10**6, 100, False, False, False),  # a rare word: its matches, whole
+        (0, 600_000, False, False, False),  # never analysed: left to the planner
+    ],
+)
+def test_the_read_follows_the_expected_share_of_matches(indexed, matches, filtered, walk, window):
+    """Common words walk (not when filtered), words of a few percent get a window, rare ones neither."""
+    backend = postgres.PostgresBackend()
+    statistics = mock.patch.object(
+        postgres.PostgresBackend, "statistics", lambda self, words: (indexed, dict.fromkeys(words, matches))
+    )
+    with statistics, mock.patch.object(postgres.PostgresBackend, "window_floor", lambda self, rows, upper: rows):
+        floor = backend.first_floor(parse("pangolin"), "'pangolin'", 501, 10**18, filtered)
+    assert backend.walk is walk
+    assert (floor is not None) is window
 
 
 def test_a_window_that_held_most_matches_grows_by_what_the_rest_needs():
     """Widening follows the share of matches met: nine tenths found means a window twice as large
-    (not four times); a tenth found means the ten times larger one that share calls for."""
+    (not four times); a tenth found means the larger one that share calls for."""
     backend = postgres.PostgresBackend()
     backend._indexed, backend._upper = 10**7, 0
     with mock.patch.object(postgres.PostgresBackend, "window_floor", lambda self, rows, upper: rows):

@@ -48,7 +48,7 @@ class NewestFirst:
 
     ``newest(query, floor, upper, size)``: [(article id, key)] of the ``size`` matches with the
     largest keys in ``floor <= key < upper`` (``floor`` None: no lower bound), largest first.
-    ``first_floor(parsed, query, limit, upper)``: a lower bound expected to hold ``limit``
+    ``first_floor(parsed, query, limit, upper, filtered)``: a lower bound expected to hold ``limit``
     matches below ``upper``, or None. ``widen(found, limit)``: the next, lower bound once the
     range above the current one is exhausted (``found`` of the ``limit`` matches wanted are
     found), or None for no bound. ``IDS_SQL``: a subquery of the ids sent as one parameter
@@ -67,7 +67,7 @@ class NewestFirst:
         placeholders than PostgreSQL spends running it)."""
         return list(pks)
 
-    def recent_matches(self, queryset, parsed, limit: int) -> list[tuple[int, int]]:
+    def recent_matches(self, queryset, parsed, limit: int, *, filtered: bool = False) -> list[tuple[int, int]]:
         """The ``limit`` most recent articles of ``queryset`` that match: [(id, epoch second)].
 
         The publication second comes with each id for the year facets: an integer is read much
@@ -78,12 +78,13 @@ class NewestFirst:
         chunk's articles go through ``queryset`` (published, companies, dates): two queries.
         The first chunk usually suffices. Filters that keep few matches cost further chunks,
         each larger, and a window that holds too few is widened, so the number of queries
-        stays small.
+        stays small. ``filtered``: ``queryset`` filters on more than publication (companies,
+        dates), so it may keep few of the matches met.
         """
         query = self.prepare(parsed)
         found: list[tuple[int, int]] = []
         upper = upper_key()
-        floor = self.first_floor(parsed, query, limit, upper)
+        floor = self.first_floor(parsed, query, limit, upper, filtered)
         size = int(limit * CHUNK_MARGIN) + CHUNK_SLACK
         while True:
             chunk = self.newest(query, floor, upper, size)
@@ -104,7 +105,7 @@ class NewestFirst:
             else:
                 return found  # no more matches anywhere
 
-    def first_floor(self, parsed, query, limit: int, upper: int) -> int | None:
+    def first_floor(self, parsed, query, limit: int, upper: int, filtered: bool = False) -> int | None:
         return None
 
     def widen(self, found: int, limit: int) -> int | None:

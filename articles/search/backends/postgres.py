@@ -6,8 +6,9 @@ exactly as the SQLite backend gets them, which is what makes both return the sam
 Queries are tsquery literals built by ``query.ParsedQuery.to_tsquery`` from those tokens, cast
 with ``::tsquery``: the reader's text never reaches ``to_tsquery``.
 
-Matching reads ``document`` through its GIN index, within a window of the most recent
-documents (``sort_key``) when the word is common (``recent_matches``); ranking reads ``head``
+Matching reads the newest matches (``recent_matches``): a rare word's through the GIN index,
+a more frequent word's through the GIN index within a window of the most recent documents
+(``sort_key``), and a common word's by walking the sort keys down; ranking reads ``head``
 (title, companies, standfirst, headings: a few hundred bytes, stored in the row) rather than
 the whole body vector, which would have to be fetched out of line for every match.
 """
@@ -54,21 +55,10 @@ UPSERT = (
 )
 
 
-def vocabulary_estimate(parsed) -> int | None:
-    """How many documents match, from the vocabulary's document frequencies (``SearchTerm``,
-    exact at the last rebuild): each word's frequency, a quarter of a phrase's rarest word, the
-    sum over an OR, the smallest required group halved by each other required group. None when
-    a word is outside the vocabulary's scope (shorter than four letters, digits, non-Latin),
-    where only the planner can tell; a word in its scope but absent matches nothing (every
-    indexed word is added to it)."""
-    words = vocabulary_words(parsed)
-    if words is None:
-        return None
-    return estimate_from(parsed, dict(SearchTerm.objects.filter(term__in=words).values_list("term", "frequency")))
-
-
 def vocabulary_words(parsed) -> set[str] | None:
-    """The query's words, if the vocabulary can tell how many documents hold each of them."""
+    """The query's words, if the vocabulary can tell how many documents hold each of them;
+    None when one is outside its scope (shorter than four letters, digits, non-Latin), where
+    only the planner can tell."""
     words = {word for group in parsed.groups for item in group for word in item.words}
     if not words or any(len(w) < MIN_VOCABULARY_LENGTH or not (w.isalpha() and w.isascii()) for w in words):
         return None
@@ -76,7 +66,11 @@ def vocabulary_words(parsed) -> set[str] | None:
 
 
 def estimate_from(parsed, frequency: dict[str, int]) -> int:
-    """``vocabulary_estimate`` from the frequencies of the query's words."""
+    """How many documents match, from the vocabulary's document frequencies of the query's
+    words (``SearchTerm``, exact at the last rebuild; see ``PostgresBackend.statistics``): each
+    word's frequency, a quarter of a phrase's rarest word, the sum over an OR, the smallest
+    required group halved by each other required group. A word within the vocabulary's scope
+    (``vocabulary_words``) but absent from it matches nothing (every indexed word is added)."""
     groups = [sum(_item_estimate(item, frequency) for item in group) for group in parsed.groups]
     # Words searched together tend to go together: each further required word is taken to keep
     # half of the documents of the rarest (independent words keep far fewer; the window is then
@@ -116,35 +110,51 @@ class PostgresBackend(NewestFirst):
 
     def newest(self, query: str, floor, upper: int, size: int) -> list[tuple[int, int]]:
         """The GIN index finds matches in no order, and testing ``@@`` row by row reads each
-        row's whole vector (about 5 KB, out of line), so neither "every match, then sort" (60,000
-        matches of a common word at 100,000 articles, ten times more at a million) nor "walk the
-        key index and test each row" scales. With a ``floor``, PostgreSQL intersects the GIN
-        matches with the key range (BitmapAnd) before reading any row, so it reads the matches
-        of the window only; ``first_floor`` sizes the window.
+        row's whole vector (about 5 KB, out of line). So a word is read one of three ways
+        (``first_floor`` chooses): a rare word's matches are all read through the GIN index,
+        then sorted; within a ``floor`` (a window of recent keys), PostgreSQL intersects the
+        GIN matches with the key range (BitmapAnd) before reading any row; a common word
+        (``walk``) is read by walking the keys down, testing each row, until ``size`` match.
 
         The planner is not given the choice: its cost model does not count fetching each
         out-of-line vector, and once the table's physical order follows the keys (articles
         appended as they are published) it walks the key index testing ``@@`` on every row of
         a window (60 ms instead of 5 for a word in 8 % of the archive at 100,000), or reads a
-        common word's whole GIN list. Within a window, plain index scans are off for the
-        statement; for a common word (``walk``), bitmap scans are (``SET LOCAL``, undone
-        after it). Without a window (a word expected to be rare) its choice stands.
+        common word's whole GIN list. Within a window plain index scans are off for the
+        statement, and for a walk bitmap scans are (``SET LOCAL``, see ``_with_scan_off``).
         """
         where, params = self._range(query, floor, upper)
         sql = f"SELECT article_id, sort_key FROM articles_searchdocument WHERE {where} ORDER BY sort_key DESC LIMIT %s"
-        # A window: the GIN and key bitmaps, intersected. The walk of a common word: the key
-        # index, whatever the planner thinks of reading the word's whole GIN list instead.
-        scan = "enable_indexscan" if floor is not None else "enable_bitmapscan" if self.walk else None
+        params = [*params, size]
+        if floor is not None:
+            return self._with_scan_off("enable_indexscan", sql, params)
+        if self.walk:
+            return self._with_scan_off("enable_bitmapscan", sql, params)
         with connection.cursor() as cursor:
-            if scan is None:
-                cursor.execute(sql, [*params, size])
-                return cursor.fetchall()
-            with transaction.atomic():
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    @staticmethod
+    def _with_scan_off(scan: str, sql: str, params: list) -> list[tuple]:
+        """The rows of ``sql`` planned with ``scan`` off, for that statement only.
+
+        ``SET LOCAL`` lasts until the transaction ends: alone, in a transaction of its own;
+        within a caller's transaction, in a savepoint rolled back after the read (a read loses
+        nothing), which restores whatever value was in force before.
+        """
+        with connection.cursor() as cursor:
+            if not connection.in_atomic_block:
+                with transaction.atomic():
+                    cursor.execute(f"SET LOCAL {scan} = off")
+                    cursor.execute(sql, params)
+                    return cursor.fetchall()
+            savepoint = transaction.savepoint()
+            try:
                 cursor.execute(f"SET LOCAL {scan} = off")
-                cursor.execute(sql, [*params, size])
-                rows = cursor.fetchall()
-                cursor.execute(f"SET LOCAL {scan} TO DEFAULT")
-            return rows
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+            finally:
+                transaction.savepoint_rollback(savepoint)
 
     @staticmethod
     def _range(query: str, floor, upper: int):
@@ -152,14 +162,14 @@ class PostgresBackend(NewestFirst):
             return "document @@ %s::tsquery AND sort_key < %s", [query, upper]
         return "document @@ %s::tsquery AND sort_key < %s AND sort_key >= %s", [query, upper, floor]
 
-    def first_floor(self, parsed, query: str, limit: int, upper: int) -> int | None:
+    def first_floor(self, parsed, query: str, limit: int, upper: int, filtered: bool = False) -> int | None:
         """The window of recent documents expected to hold ``limit`` matches (with a margin).
 
         The expected number of matches gives the share of the archive that matches: a word in
         8 % of the archive needs about 10,000 documents for 500 matches, at 100,000 articles as
         at a million. No window (None) when that is half the index or more: a rare word's
         matches are read whole, and they are few. The expected number comes from the
-        vocabulary's document frequencies when it knows every word (``vocabulary_estimate``),
+        vocabulary's document frequencies when it knows every word (``estimate_from``),
         else from the planner, whose estimate of a word outside its statistics is a fixed
         0.5 %: a window from the planner's estimate starts at FIRST_WINDOW_MAX documents at
         most for that reason.
@@ -168,7 +178,9 @@ class PostgresBackend(NewestFirst):
         (``self.walk``): the GIN index lists all of its documents (600,000 at a million
         articles for a word in 60 %), while the walk stops after ``limit`` matches, having
         read about ``limit`` divided by the word's share rows. The walk is taken when it
-        reads fewer rows than the GIN index lists documents, WALK_ROW_COST to one.
+        reads fewer rows than the GIN index lists documents, WALK_ROW_COST to one, and only
+        without company or date filters (``filtered``): those keep few of the matches met, and
+        a walk would test row after row down to the ones they keep.
         """
         words = vocabulary_words(parsed)
         self._indexed, frequency = self.statistics(words or ())
@@ -176,7 +188,8 @@ class PostgresBackend(NewestFirst):
         if estimate is None:
             estimate, most = self.estimated_matches(query), FIRST_WINDOW_MAX
         walked = limit * self._indexed / max(estimate, 1)
-        self.walk = walked * WALK_ROW_COST < estimate
+        # Before the table's first ANALYZE the document count is unknown (0): no walk then.
+        self.walk = not filtered and self._indexed > 0 and walked * WALK_ROW_COST < estimate
         if self.walk:
             return None
         self._rows = max(1, min(math.ceil(walked * WINDOW_MARGIN), most or math.inf))
