@@ -35,7 +35,16 @@
         });
     }
 
-    // After the admin's own scripts have built the select2 widgets (they do so on DOM ready).
+    // After the admin's own scripts have built the select2 widgets (they do so on DOM ready), and
+    // whenever a widget is built later (timing varies: a test's accessibility check once found
+    // one unnamed after the load event).
     window.addEventListener('load', () => nameComboboxes(document));
+    const isWidget = (node) => node.nodeType === Node.ELEMENT_NODE
+        && (node.classList.contains('select2') || node.querySelector('.select2'));
+    new MutationObserver((records) => {
+        if (records.some((record) => Array.from(record.addedNodes).some(isWidget))) {
+            nameComboboxes(document);
+        }
+    }).observe(document.documentElement, {childList: true, subtree: true});
     document.addEventListener('formset:added', (event) => setTimeout(() => nameComboboxes(event.target), 0));
 }
