@@ -122,14 +122,14 @@ FREQUENCY = {"pangolin": 120, "fourmi": 40, "ecaille": 900}
 
 
 def test_words_phrases_or_and_groups_combine_their_frequencies():
-    """A word gives its frequency, a phrase a quarter of its rarest word, OR a sum, AND the
+    """A word gives its frequency, a phrase half of its rarest word, OR a sum, AND the
     smallest group halved by each other one."""
 
     def estimate(text):
         return postgres.estimate_from(parse(text), FREQUENCY)
 
     assert estimate("pangolin") == 120
-    assert estimate('"pangolin écaille"') == 30
+    assert estimate('"pangolin écaille"') == 60
     assert estimate("pangolin OR fourmi") == 160
     assert estimate("pangolin fourmi") == 20
     assert estimate("pangolin fourmi écaille") == 10

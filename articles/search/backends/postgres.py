@@ -43,7 +43,8 @@ WINDOW_MIN_GROWTH = 2
 # Reading a row of the key walk (its out-of-line vector fetched and tested: 4–7 µs) costs about
 # as much as reading WALK_ROW_COST documents of a GIN list into a bitmap (0.13 µs each).
 WALK_ROW_COST = 40
-PHRASE_SHARE = 4
+# A phrase, and each further required word, keep this share of the documents of the rarest word.
+PHRASE_SHARE = 2
 AND_SHARE = 2
 
 ESTIMATED = "SELECT 1 FROM articles_searchdocument WHERE document @@ %s::tsquery"
@@ -68,7 +69,7 @@ def vocabulary_words(parsed) -> set[str] | None:
 def estimate_from(parsed, frequency: dict[str, int]) -> int:
     """How many documents match, from the vocabulary's document frequencies of the query's
     words (``SearchTerm``, exact at the last rebuild; see ``PostgresBackend.statistics``): each
-    word's frequency, a quarter of a phrase's rarest word, the sum over an OR, the smallest
+    word's frequency, half of a phrase's rarest word, the sum over an OR, the smallest
     required group halved by each other required group. A word within the vocabulary's scope
     (``vocabulary_words``) but absent from it matches nothing (every indexed word is added)."""
     groups = [sum(_item_estimate(item, frequency) for item in group) for group in parsed.groups]
@@ -79,8 +80,10 @@ def estimate_from(parsed, frequency: dict[str, int]) -> int:
 
 
 def _item_estimate(item, frequency: dict) -> int:
-    # A phrase is in fewer documents than its rarest word: a quarter of them is a guess that a
-    # window too small corrects by widening.
+    # A phrase is in fewer documents than its rarest word, but the words of a phrase someone
+    # searches for are mostly found together: half of them. Guessing too many costs one
+    # widening of a window too small; guessing too few can leave no window at all, and then
+    # every document holding the words is read, its whole vector fetched to check positions.
     fewest = min(frequency.get(word, 0) for word in item.words)
     return fewest if len(item.words) == 1 else fewest // PHRASE_SHARE
 
