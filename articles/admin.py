@@ -192,6 +192,12 @@ class ArticleAdmin(DetectedCompaniesAdminMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         services.article_saved(article=obj, previous_slug=previous_slug)
 
+    def delete_model(self, request, obj):
+        services.articles_delete(articles=[obj])
+
+    def delete_queryset(self, request, queryset):
+        services.articles_delete(articles=list(queryset))
+
     def save_formset(self, request, form, formset, change):
         # Sections and links are saved together so positions can be renumbered 1..n (see the service).
         formset.save(commit=False)

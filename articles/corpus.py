@@ -732,6 +732,7 @@ def generate(
 ) -> Result:
     """Fill an empty archive with ``articles`` generated articles; return the fingerprint data."""
     from . import cache as page_cache
+    from . import tallies
 
     if Article.objects.exists() or Company.objects.exists():
         raise ValueError("L'archive n'est pas vide : relancez avec --flush pour la remplacer.")
@@ -763,6 +764,7 @@ def generate(
     elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    tallies.rebuild(batch_size=batch_size)
     loaded = time.monotonic()
     if reindex:
         rebuild_search_index(log)

@@ -1,4 +1,5 @@
-"""Detail-page URLs of articles and companies, reversed once per route rather than per link.
+"""Detail-page URLs of articles and companies, reversed once per route rather than per link
+(and month archives', once per month).
 
 A list links to dozens of articles and companies (a page of search results to seventy), and
 ``reverse()`` walks the URL resolver each time (about 40 µs). A slug route's URL is the same
@@ -35,8 +36,19 @@ def slug_url(name: str, slug: str) -> str:
     return before + slug + after
 
 
+@lru_cache(maxsize=4096)
+def _month_url(year: int, month: int, prefix: str, urlconf) -> str:
+    return reverse("articles:archive_month", kwargs={"year": year, "month": month}, urlconf=urlconf)
+
+
+def month_url(year: int, month: int) -> str:
+    """The month archive's URL, reversed once per month (a company's chart links up to 240)."""
+    return _month_url(year, month, get_script_prefix(), get_urlconf())
+
+
 @receiver(setting_changed)
 def _forget_routes(*, setting, **kwargs):
     # Tests that swap the URLconf (override_settings(ROOT_URLCONF=...)) get fresh routes.
     if setting == "ROOT_URLCONF":
         _around_slug.cache_clear()
+        _month_url.cache_clear()

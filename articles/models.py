@@ -212,8 +212,15 @@ class ArticleQuerySet(models.QuerySet):
 
         Rows of ``tag__name``, ``tag__slug`` and ``count``, most cited first, then by name;
         ``exclude`` (a company) is left out. Works on a sliced QuerySet ("the latest 100") too.
+
+        Two queries: the articles' ids first, then their citations, looked up by article. As a
+        subquery, PostgreSQL hashed the ids and read every citation of the archive to match
+        them (160,000 rows at 100,000 articles, 35 ms for a company's latest 1,000).
         """
-        citations = TaggedCompany.objects.filter(content_object__in=self.values("pk"))
+        from .search.backends import get_backend  # the search package imports these models
+
+        ids = list(self.values_list("pk", flat=True))
+        citations = TaggedCompany.objects.filter(content_object_id__in=get_backend().ids(ids))
         if exclude is not None:
             citations = citations.exclude(tag=exclude)
         return (
@@ -640,3 +647,52 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"search document {self.article_id}"
+
+
+class ArchiveMonth(models.Model):
+    """How many published articles a month holds (``articles.tallies`` keeps it up to date)."""
+
+    month = models.DateField(_("mois"), unique=True)  # its first day, in the site's time zone
+    count = models.PositiveIntegerField(_("articles"), default=0)
+
+    class Meta:
+        verbose_name = _("mois de l'archive")
+        verbose_name_plural = _("mois de l'archive")
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}: {self.count}"
+
+
+class CompanyMonth(models.Model):
+    """How many published articles about a company a month holds (``articles.tallies``)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+", verbose_name=_("entreprise"))
+    month = models.DateField(_("mois"))
+    count = models.PositiveIntegerField(_("articles"), default=0)
+
+    class Meta:
+        verbose_name = _("mois d'une entreprise")
+        verbose_name_plural = _("mois des entreprises")
+        constraints = [models.UniqueConstraint(fields=["company", "month"], name="companymonth_unique")]
+
+    def __str__(self):
+        return f"{self.company_id} {self.month:%Y-%m}: {self.count}"
+
+
+class TalliedArticle(models.Model):
+    """Where a published article was last counted: its month and companies.
+
+    When the article changes (date, status, companies) or is deleted, the months it was counted
+    in are recounted too; no foreign key, so the row outlives a deleted article until then.
+    """
+
+    article_id = models.BigIntegerField(primary_key=True)
+    month = models.DateField()
+    company_ids = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("article compté")
+        verbose_name_plural = _("articles comptés")
+
+    def __str__(self):
+        return f"{self.article_id} {self.month:%Y-%m}"

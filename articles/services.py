@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import cache as page_cache
-from . import search
+from . import search, tallies
 from .models import (
     Article,
     ArticleSlugRedirect,
@@ -25,7 +25,8 @@ from .models import (
 
 
 def refresh_after_commit(article_ids: Iterable[int]) -> None:
-    """Schedule the search index and page cache refresh for these articles, after commit.
+    """Schedule the refresh of the search index, the monthly tallies and the page cache for
+    these articles, after commit.
 
     A rolled-back transaction runs nothing: the index and cache never show data that was
     not saved. Outside a transaction the refresh runs at once.
@@ -36,6 +37,7 @@ def refresh_after_commit(article_ids: Iterable[int]) -> None:
 
     def refresh():
         search.index_articles(ids)
+        tallies.refresh(ids)
         page_cache.purge_articles(ids)
 
     transaction.on_commit(refresh)
@@ -71,6 +73,19 @@ def article_saved(*, article: Article, previous_slug: str | None = None) -> None
     article_record_slug(article=article, previous_slug=previous_slug)
     articles_changed(article_ids=[article.pk])
     article.refresh_from_db(fields=["version"])
+
+
+@transaction.atomic
+def articles_delete(*, articles) -> int:
+    """Delete these articles (with their sections, links and citations); return how many.
+
+    Their pages leave the cache, their documents the search index, and the months they were
+    counted in are counted again, after commit.
+    """
+    ids = [article.pk for article in articles]
+    Article.objects.filter(pk__in=ids).delete()
+    refresh_after_commit(ids)
+    return len(ids)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.test import override_settings
 from django.utils import timezone
 
+from articles import tallies
 from articles.models import Article, Company, CompanyAlias, RelatedLink, Section
 
 _sequence = count(1)
@@ -51,6 +52,8 @@ def make_article(
         Section.objects.create(article=article, position=position, heading=heading, body=body)
     if companies:
         article.companies.set(list(companies))
+    # As the services do after commit: the monthly counts (company charts, archive months).
+    tallies.refresh([article.pk])
     return article
 
 

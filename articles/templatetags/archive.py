@@ -4,7 +4,7 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -43,8 +43,8 @@ def french_datetime(value):
 
 @register.filter
 def month_name(value):
-    """ "novembre 2026" for a date."""
-    return dateformat.format(value, "F Y") if value else ""
+    """ "novembre 2026" for a date (a company's chart names up to 240 months: no date format parsed)."""
+    return f"{MONTHS[value.month]} {value.year}" if value else ""
 
 
 @register.filter

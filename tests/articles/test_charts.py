@@ -60,3 +60,15 @@ def test_a_partial_first_year_never_hides_the_next_years_label():
     counts = {date(2022, 11, 1): 1, date(2025, 10, 1): 1}
     years = [mark.year for mark in monthly_chart(counts).years]
     assert years[:2] == [2023, 2024] and years[-1] == 2025
+
+
+def test_bars_and_table_rows_are_written_for_busy_months_only(db):
+    """Each month with articles gets a titled bar and a table row linking to its archive; empty
+    months get neither, and one article is not written in the plural."""
+    chart = monthly_chart({date(2024, 1, 1): 4, date(2024, 3, 1): 1})
+    svg, rows = chart.bars_svg(), chart.table_rows()
+    assert svg.count("<rect ") == 2
+    assert "<title>janvier 2024\u202f: 4 articles</title>" in svg
+    assert "<title>mars 2024\u202f: 1 article</title>" in svg
+    assert "février" not in svg + rows
+    assert '<a href="/archives/2024/03/">Mars 2024</a></th><td>1</td>' in rows
