@@ -95,7 +95,7 @@ class PostgresBackend(NewestFirst):
 
     def ids_param(self, pks: list[int]) -> str:
         # An array literal: psycopg dumps a Python list element by element, ten times slower.
-        return "{" + ",".join(str(int(pk)) for pk in pks) + "}"
+        return "{" + ",".join(map(str, map(int, pks))) + "}"
 
     def write(self, documents) -> None:
         rows = [(doc.article_id, *doc.tsvector_literals(), doc.sort_key) for doc in documents]
