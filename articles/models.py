@@ -12,7 +12,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Lower, TruncMonth
 from django.utils import timezone
 from django.utils.text import slugify
@@ -201,6 +201,21 @@ class ArticleQuerySet(models.QuerySet):
         """
         citations = TaggedCompany.objects.select_related("tag").order_by(*CARD_ORDER)
         return self.prefetch_related(models.Prefetch("tagged_companies", queryset=citations, to_attr="card_citations"))
+
+    def about(self, company, *, newest_first: bool = False):
+        """The articles citing ``company``.
+
+        ``newest_first`` writes the condition as a correlated ``EXISTS``: SQLite then reads the
+        articles in date order and checks each one's citations, which suits a company cited by
+        a large share of the archive (its latest articles come quickly) or a range of dates;
+        otherwise, as a join, SQLite starts from the company's citations, which suits the
+        others. PostgreSQL plans both forms alike, from statistics that know each company's
+        share; SQLite's know only the average number of articles per company, and read the
+        most cited company's 24,000 citations at 100,000 articles to show its latest twenty.
+        """
+        if newest_first:
+            return self.filter(Exists(TaggedCompany.objects.filter(content_object=OuterRef("pk"), tag=company)))
+        return self.filter(companies=company)
 
     def count_by_month(self) -> dict:
         """Number of these articles per month: {first day of the month (site time zone): count}."""

@@ -236,7 +236,10 @@ def company_detail(request, slug):
     company = company_or_redirect(slug)
     if company.slug != slug:
         return redirect(company, permanent=True)
-    articles = Article.objects.published().filter(companies=company)
+    months = tallies.monthly_counts(company=company)
+    # How SQLite should read the company's articles (see ArticleQuerySet.about).
+    newest_first = tallies.is_widely_cited(sum(months.values()))
+    articles = Article.objects.published().about(company, newest_first=newest_first)
     page = paginate(request, articles.with_cards())
     return render(
         request,
@@ -245,7 +248,7 @@ def company_detail(request, slug):
             "company": company,
             "page_obj": page,
             "articles": page.object_list,
-            "chart": monthly_chart(tallies.monthly_counts(company=company)) if page.number == 1 else None,
+            "chart": monthly_chart(months) if page.number == 1 else None,
             # Over its latest LIST_CAP articles: bounded however much the company is covered.
             "co_cited": articles.order_by("-published_at", "-id")[:LIST_CAP].most_cited_companies(
                 limit=CO_CITED, exclude=company

@@ -155,3 +155,22 @@ def test_deleting_an_article_in_the_admin_recounts_its_month(client, django_capt
         response = client.post(f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert counted() == {MARCH: 1}
+
+
+def test_both_ways_of_reading_a_companys_articles_find_the_same_ones():
+    """Newest first (EXISTS) or from the citations (join): the same articles, drafts excluded."""
+    apple, google = make_company("Apple"), make_company("Google")
+    cited = [make_article(companies=[apple]), make_article(companies=[apple, google])]
+    make_article(companies=[google])
+    make_article(status=Article.Status.DRAFT, companies=[apple])
+    published = Article.objects.published().order_by("pk")
+    assert list(published.about(apple)) == list(published.about(apple, newest_first=True)) == cited
+
+
+def test_a_company_is_widely_cited_from_the_square_root_of_cap_times_archive(django_assert_num_queries):
+    """With 1,000 articles counted, a company needs 1,000 (sqrt of 1,000 × 1,000) to be read newest first."""
+    ArchiveMonth.objects.create(month=MARCH, count=600)
+    ArchiveMonth.objects.create(month=APRIL, count=400)
+    with django_assert_num_queries(1):
+        assert tallies.is_widely_cited(1000)
+    assert not tallies.is_widely_cited(999)
