@@ -12,8 +12,9 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Func, OuterRef, Q
 from django.db.models.functions import Lower, TruncMonth
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -177,6 +178,26 @@ class TaggedCompany(TaggedItemBase):
         return f"{self.content_object_id} – {self.tag}"
 
 
+class NoIndexBound(Func):
+    """A column SQLite must not take as the bound of an index range (written ``+column``).
+
+    Given two upper bounds on a column, SQLite ranges over the first one it meets in the
+    WHERE clause. ``published()``'s "published by now" came before the bounds a page adds (a
+    month, a search's dates), so SQLite read the index from today down to the month asked for:
+    9 ms for June 2015 at 100,000 articles, instead of 0.01. PostgreSQL weighs the bounds
+    itself and gets the bare column.
+    """
+
+    arity = 1
+
+    def as_sql(self, compiler, connection, **extra):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"+{sql}", params
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers may see: published, and due (a future date means scheduled).
@@ -184,7 +205,8 @@ class ArticleQuerySet(models.QuerySet):
         The only definition of "public" in the project; views, feeds, sitemaps and search call
         it. Being evaluated at query time, a scheduled article goes live with no job to run.
         """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        due = LessThanOrEqual(NoIndexBound("published_at", output_field=models.DateTimeField()), timezone.now())
+        return self.filter(due, status=Article.Status.PUBLISHED)
 
     def visible_to(self, user):
         """What ``user`` may open at an article's address: staff also preview drafts."""
