@@ -36,9 +36,15 @@ def refresh_after_commit(article_ids: Iterable[int]) -> None:
         return
 
     def refresh():
-        search.index_articles(ids)
-        tallies.refresh(ids)
-        page_cache.purge_articles(ids)
+        # Each step runs even if one before it failed: a search index error must not leave
+        # the monthly counts or the cached pages behind.
+        try:
+            search.index_articles(ids)
+        finally:
+            try:
+                tallies.refresh(ids)
+            finally:
+                page_cache.purge_articles(ids)
 
     transaction.on_commit(refresh)
 

@@ -84,10 +84,16 @@ def refresh(article_ids) -> None:
     ids = sorted({int(pk) for pk in article_ids if pk is not None})
     for start in range(0, len(ids), BATCH):
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            _lock()
             _refresh(ids[start : start + BATCH])
+
+
+def _lock() -> None:
+    """Serialise recounts until the transaction ends (SQLite's transactions are serialised
+    already: they take the write lock when they begin, ``transaction_mode`` IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
 def _refresh(ids: list[int]) -> None:
@@ -158,6 +164,7 @@ def rebuild(*, batch_size: int = 5000, apps=None) -> None:
     models = {name: registry.get_model("articles", name) for name in _REBUILT}
     article, citation, tallied = models["Article"], models["TaggedCompany"], models["TalliedArticle"]
     with transaction.atomic():
+        _lock()  # no refresh writes between the deletes and the inserts
         for name in ("TalliedArticle", "ArchiveMonth", "CompanyMonth"):
             models[name].objects.all().delete()
         published = article.objects.filter(status=Article.Status.PUBLISHED)
