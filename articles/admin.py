@@ -30,6 +30,7 @@ from .models import (
     ArticleSlugRedirect,
     Company,
     CompanyAlias,
+    CompanyMonth,
     CompanySlugRedirect,
     RelatedLink,
     Section,
@@ -312,9 +313,13 @@ class CompanyAdmin(admin.ModelAdmin):
         """Django's list of what goes with the company, naming the articles that lose it.
 
         Same as the admin's own, except that each TaggedCompany row reads "Article « Titre »
-        perd cette entreprise" with a link, rather than an opaque "12 – Microsoft".
+        perd cette entreprise" with a link, rather than an opaque "12 – Microsoft", and that
+        the company's monthly counts (``CompanyMonth``, up to 240 rows) are not listed.
         """
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        month_label = f"{capfirst(CompanyMonth._meta.verbose_name)}: "
+        tallies = str(CompanyMonth._meta.verbose_name_plural)
+        model_count = {name: count for name, count in model_count.items() if str(name) != tallies}
         tagged_label = f"{capfirst(TaggedCompany._meta.verbose_name)}: "
         titles = {
             f"{tagged_label}{row}": row
@@ -326,6 +331,8 @@ class CompanyAdmin(admin.ModelAdmin):
             for item in items:
                 if isinstance(item, list):
                     result.append(readable(item))
+                elif isinstance(item, str) and item.startswith(month_label):
+                    continue
                 elif item in titles:
                     row = titles[item]
                     result.append(

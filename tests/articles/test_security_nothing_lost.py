@@ -41,6 +41,8 @@ class CompanyDeletionTests(TestCase):
         self.assertContains(response, "perd cette entreprise")
         self.assertNotContains(response, f"{self.first.pk} – Microsoft Corp.")
         self.assertContains(response, f"{self.merge_url}?ids={self.msft.pk}")
+        # Its monthly counts go too, silently: they are figures, not content an editor loses.
+        self.assertNotContains(response, "Mois d")
 
     def test_delete_after_confirmation_strips_the_company(self):
         """Confirming the deletion removes the company from its articles, which stay."""
