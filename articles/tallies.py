@@ -68,15 +68,13 @@ def monthly_counts(*, company: Company | None = None, year: int | None = None) -
     return counts
 
 
-def is_widely_cited(cited: int) -> bool:
-    """Whether reading the archive newest first finds ``LIST_CAP`` articles citing a company
-    cited ``cited`` times sooner than reading all its citations: when ``cited`` is at least
-    the square root of ``LIST_CAP`` times the archive's size (about 10,000 at 100,000 articles).
-    One query (the archive's size from the tallies)."""
-    from .views import LIST_CAP
-
+def is_widely_cited(cited: int, *, cap: int) -> bool:
+    """Whether reading the archive newest first finds ``cap`` articles citing a company cited
+    ``cited`` times sooner than reading all its citations: when ``cited`` is at least the
+    square root of ``cap`` times the archive's size (about 10,000 at 100,000 articles for a
+    cap of 1,000). One query (the archive's size from the tallies)."""
     archive = ArchiveMonth.objects.aggregate(total=Sum("count"))["total"] or 0
-    return cited * cited >= LIST_CAP * archive
+    return cited * cited >= cap * archive
 
 
 def refresh(article_ids) -> None:

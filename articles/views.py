@@ -238,7 +238,7 @@ def company_detail(request, slug):
         return redirect(company, permanent=True)
     months = tallies.monthly_counts(company=company)
     # How SQLite should read the company's articles (see ArticleQuerySet.about).
-    newest_first = tallies.is_widely_cited(sum(months.values()))
+    newest_first = tallies.is_widely_cited(sum(months.values()), cap=LIST_CAP)
     articles = Article.objects.published().about(company, newest_first=newest_first)
     page = paginate(request, articles.with_cards())
     return render(
@@ -327,11 +327,9 @@ class MonthArchive(ArchiveMixin, MonthArchiveView):
     month_format = "%m"
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
-        """No list of days: the page does not show one. Only whether the month has public
-        articles matters (an empty month is a 404); Django's list reads every article of the
-        month, converting each date with a Python function on SQLite."""
-        if not self.get_allow_empty() and not queryset.exists():
-            raise Http404("Aucun article ce mois-là")
+        """No list of days: the page does not show one (Django's list reads every article of
+        the month). An empty month is already a 404: ``allow_empty`` is False, and Django's
+        ``get_dated_queryset`` checks before this is called."""
         return []
 
 
