@@ -72,14 +72,24 @@ class ParsedQuery:
 
     # --- PostgreSQL --------------------------------------------------------------------------
 
-    def to_tsquery(self) -> str:
-        """A tsquery literal: ``('a' | 'b' <-> 'c') & 'd' & !'e'`` (tokens are [a-z0-9]+)."""
+    def to_tsquery(self, *, positions: bool = True) -> str:
+        """A tsquery literal: ``('a' | 'b' <-> 'c') & 'd' & !'e'`` (tokens are [a-z0-9]+).
+
+        ``positions=False``: each phrase's words are only required together (``'b' & 'c'``) and
+        excluded phrases are left out, so that every match of the exact query matches too; the
+        GIN index decides it alone, without reading any document's word positions.
+        """
         parts = []
         for group in self.groups:
-            rendered = " | ".join(_ts_item(item) for item in group)
+            rendered = " | ".join(_ts_item(item, positions) for item in group)
             parts.append(f"( {rendered} )" if len(group) > 1 else rendered)
-        parts.extend(f"!{_ts_item(item)}" for item in self.excluded)
+        parts.extend(f"!{_ts_item(item)}" for item in self.excluded if positions or len(item.tokens) == 1)
         return " & ".join(parts)
+
+    @property
+    def has_phrase(self) -> bool:
+        """Whether some item, wanted or excluded, is several tokens side by side."""
+        return any(len(item.tokens) > 1 for item in (*self.positive_items(), *self.excluded))
 
     def to_tsquery_any(self) -> str:
         """Any positive token, for ranking: partial matches score too."""
@@ -99,10 +109,10 @@ class ParsedQuery:
         return query
 
 
-def _ts_item(item: Item) -> str:
+def _ts_item(item: Item, positions: bool = True) -> str:
     if len(item.tokens) == 1:
         return f"'{item.tokens[0]}'"
-    return "(" + " <-> ".join(f"'{t}'" for t in item.tokens) + ")"
+    return "(" + (" <-> " if positions else " & ").join(f"'{t}'" for t in item.tokens) + ")"
 
 
 def _fts_item(item: Item) -> str:

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import SearchTerm
 from articles.search import SearchRequest, search
 from articles.search.backends import postgres
+from articles.search.documents import KEY_SCALE
 from articles.search.query import parse
 from tests.articles.search_corpus import SMALL_CHUNKS, corpus_requests, load_corpus, outcome
 
@@ -106,6 +107,40 @@ class MatchStrategyTests(TestCase):
                 with SMALL_CHUNKS[0], SMALL_CHUNKS[1]:
                     self.assertEqual(tiny_windows(outcome, request), whole)
 
+    def test_a_phrase_is_checked_only_on_the_newest_documents_holding_its_words(self):
+        """A phrase's words select the documents (GIN index alone), positions are checked on
+        them afterwards: words in the wrong order match nothing."""
+        with WHOLE_INDEX, CaptureQueriesContext(connection) as queries:
+            found = search(SearchRequest(text='"processeurs graphiques"'))
+        reads = [q["sql"] for q in queries if "AS together" in q["sql"]]
+        self.assertEqual(len(reads), 1)
+        self.assertIn("document @@ '(''processeur'' & ''graphiqu'')'", reads[0])
+        self.assertIn("document @@ '(''processeur'' <-> ''graphiqu'')'", reads[0])
+        self.assertEqual([hit.article.slug for hit in found.hits], ["nvidia-puces"])
+        with WHOLE_INDEX:
+            self.assertEqual(search(SearchRequest(text='"graphiques processeurs"')).total, 0)
+
+    def test_a_large_window_is_bounded_from_the_key_quantiles_of_analyze(self):
+        """Once the table is analysed, a window's lower bound comes from its key histogram and
+        holds about as many documents as asked (here exactly: the histogram lists every key)."""
+        backend = postgres.PostgresBackend()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE articles_searchdocument")
+            cursor.execute("SELECT count(*) FROM articles_searchdocument")
+            backend._indexed = cursor.fetchone()[0]
+        quantiles = backend.key_quantiles()
+        self.assertEqual(quantiles, sorted(quantiles))
+        self.assertGreater(len(quantiles), 10)
+        upper = quantiles[-1] + 1
+        with mock.patch.object(postgres, "WALKED_KEYS", 0), CaptureQueriesContext(connection) as queries:
+            floor = backend.window_floor(10, upper)
+            backend.window_floor(20, upper)  # the quantiles are read once per search
+        self.assertEqual(len(queries), 1)
+        self.assertIn("pg_stats", queries[0]["sql"])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM articles_searchdocument WHERE sort_key >= %s", [floor])
+            self.assertAlmostEqual(cursor.fetchone()[0], 10, delta=2)
+
     def test_estimates_come_from_the_planner_and_the_vocabulary(self):
         """The match estimate and the document count are the planner's, whole numbers; word
         frequencies are the vocabulary's, for the words it holds."""
@@ -177,3 +212,14 @@ def test_a_window_that_held_most_matches_grows_by_what_the_rest_needs():
         assert backend.widen(50, 500) == 10_000 + 450 * 200 * postgres.WINDOW_MARGIN
         backend._rows = 10_000
         assert backend.widen(0, 500) == 10_000 * postgres.WINDOW_GROWTH
+
+
+def test_the_quantiles_place_a_window_floor_by_share_of_documents():
+    """With ten equal buckets of 100 documents, 250 documents below the top start three buckets
+    and a half down; scheduled keys above the top bound shift the floor down; too many: none."""
+    bounds = [i * 10 * KEY_SCALE for i in range(11)]
+    assert postgres.floor_from_quantiles(bounds, 1000, 250, 100 * KEY_SCALE) == 75 * KEY_SCALE
+    assert postgres.floor_from_quantiles(bounds, 1000, 250, 90 * KEY_SCALE) == 65 * KEY_SCALE
+    assert postgres.floor_from_quantiles(bounds, 1000, 250, 10**30) == 75 * KEY_SCALE
+    assert postgres.floor_from_quantiles(bounds, 1000, 1000, 100 * KEY_SCALE) is None
+    assert postgres.floor_from_quantiles(bounds[:1], 1000, 10, 100 * KEY_SCALE) is None

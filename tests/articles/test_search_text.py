@@ -78,6 +78,16 @@ def test_exclusions_render_as_not():
     assert parsed.to_fts5() == '(("microsoft")) NOT ("nvidi" OR "puc graphiqu")'
 
 
+def test_without_positions_phrases_only_require_their_words_and_excluded_phrases_go():
+    """The position-free tsquery keeps every exact match: phrase words joined by "&", excluded
+    phrases dropped, excluded words kept."""
+    parsed = parse('"puces graphiques" OR nvidia -amd -"cartes mères"')
+    assert parsed.has_phrase
+    assert parsed.to_tsquery(positions=False) == "( ('puc' & 'graphiqu') | 'nvidi' ) & !'amd'"
+    assert not parse("puces graphiques -amd").has_phrase
+    assert parse('microsoft -"cartes mères"').has_phrase
+
+
 def test_only_exclusions_is_flagged():
     """A query with exclusions only is not run (it would match the whole archive)."""
     assert parse("-microsoft").only_exclusions
