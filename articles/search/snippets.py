@@ -52,12 +52,6 @@ class Snippet:
     heading: str = ""
 
 
-def _terms(source: str) -> list[str]:
-    """The terms of ``source``, as ``text.tokenize`` would give them, through the fast path."""
-    normalise = text.normalise
-    return [term for term in (normalise(word)[0] for word in text.index_words(source)) if term]
-
-
 @lru_cache(maxsize=512)
 def _prefilter(tokens: tuple[str, ...]) -> re.Pattern | None:
     """A pattern found in every text that holds one of ``tokens`` (and in a few others), to
@@ -109,21 +103,21 @@ def _window_start(hits: set[int]) -> int:
 
 def _highlight(source: str, hits: set[int]) -> SafeString:
     best_start = _window_start(hits)
-    # Offsets are needed up to the window only (same tokens as _terms, see text.py); one token
-    # more tells whether the window ends the passage.
-    tokens = list(islice(text.iter_tokens(source), best_start + WINDOW_TOKENS + 1))
-    window = tokens[best_start : best_start + WINDOW_TOKENS]
+    # Offsets are needed up to the window only (the tokens of text.index_terms, see text.py);
+    # one token more tells whether the window ends the passage.
+    spans = list(islice(text.token_spans(source), best_start + WINDOW_TOKENS + 1))
+    window = spans[best_start : best_start + WINDOW_TOKENS]
     if not window:
         return mark_safe(escape(source[:200]))
-    begin = 0 if best_start == 0 else window[0].start
-    end = len(source) if best_start + WINDOW_TOKENS >= len(tokens) else window[-1].end
+    begin = 0 if best_start == 0 else window[0][0]
+    end = len(source) if best_start + WINDOW_TOKENS >= len(spans) else window[-1][1]
     parts = ["…"] if begin > 0 else []
     cursor = begin
-    for offset, token in enumerate(window, start=best_start):
+    for offset, (start, stop) in enumerate(window, start=best_start):
         if offset in hits:
-            parts.append(escape(source[cursor : token.start]))
-            parts.append(f"<mark>{escape(source[token.start : token.end])}</mark>")
-            cursor = token.end
+            parts.append(escape(source[cursor:start]))
+            parts.append(f"<mark>{escape(source[start:stop])}</mark>")
+            cursor = stop
     parts.append(escape(source[cursor:end]))
     if end < len(source):
         parts.append("…")
@@ -167,7 +161,7 @@ def best_snippet(article, parsed: ParsedQuery, sections=None) -> Snippet:
             start = source.rfind(" ", 0, max(0, found.start() - CONTEXT_CHARS))
             if start > 0:
                 source, cut = source[start + 1 :], True
-        hits, items = _matches(_terms(source), parsed)
+        hits, items = _matches(text.index_terms(source), parsed)
         key = (items, len(hits))
         if key > best_key:
             best, best_key = (source, hits, link, heading, cut), key

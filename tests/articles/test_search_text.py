@@ -111,8 +111,10 @@ def test_company_names_ending_in_ai_are_not_cut():
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("lLdDqQuU'’ʼ_- aéÉœſK\u0130x1\n"), max_size=40) | st.text(max_size=80))
 def test_indexer_fast_path_gives_the_same_tokens_as_tokenize(source):
-    """The indexer's fast path and tokenize (queries, snippets) agree on every text."""
+    """The indexer's fast path and tokenize (queries, snippets) agree on every text, terms and offsets."""
     assert [text.normalise(w)[0] for w in text.index_words(source) if text.normalise(w)[0]] == text.terms(source)
+    assert text.index_terms(source) == text.terms(source)
+    assert list(text.token_spans(source)) == [(token.start, token.end) for token in text.tokenize(source)]
 
 
 # Words whose stem rewrites its ending ("-ence" → "-ent", "-aux" → "-al", "-euse" → "-eux",
