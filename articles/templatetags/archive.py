@@ -1,4 +1,4 @@
-"""Template helpers for the public pages: French dates and JSON-LD."""
+"""Template helpers for the public pages: fixed routes, French dates and JSON-LD."""
 
 import json
 
@@ -9,6 +9,8 @@ from django.utils.dates import MONTHS
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from ..links import route_url
+
 register = template.Library()
 
 # Like django.utils.html.json_script: inside <script>, "</script>" or "<!--" in a title must not
@@ -18,6 +20,12 @@ JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0
 
 def _local(value):
     return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+@register.simple_tag
+def route(name):
+    """``{% url name %}`` for a route without arguments, reversed once (``links.route_url``)."""
+    return route_url(name)
 
 
 @register.filter

@@ -1,11 +1,13 @@
-"""Article and company URLs come from a route reversed once (articles.links): always the URL
-``reverse()`` gives, whatever the slug, script prefix or URLconf."""
+"""Article and company URLs, and the fixed pages' (``{% route %}``), come from a route reversed
+once (articles.links): always the URL ``reverse()`` gives, whatever the slug, script prefix or
+URLconf."""
 
 import pytest
+from django.template import engines
 from django.test import override_settings
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
-from articles.links import slug_url
+from articles.links import route_url, slug_url
 
 ROUTES = ["articles:article_detail", "articles:company_detail"]
 
@@ -43,3 +45,21 @@ def test_a_swapped_urlconf_is_honoured():
     with override_settings(ROOT_URLCONF="tests.articles.urls_elsewhere"):
         assert slug_url("articles:article_detail", "openai") == "/ailleurs" + project
     assert slug_url("articles:article_detail", "openai") == project
+
+
+FIXED = ["articles:home", "articles:company_list", "articles:archive_index", "articles:feed_rss", "search:results"]
+
+
+@pytest.mark.parametrize("name", FIXED)
+def test_fixed_routes_are_those_reverse_gives_under_any_prefix(name):
+    """{% route %} writes what {% url %} writes, at the root and under /archive/."""
+    template = engines["django"].from_string(f"{{% load archive %}}{{% route '{name}' %}}|{{% url '{name}' %}}")
+    ours, django_s = template.render().split("|")
+    assert ours == django_s == reverse(name)
+    set_script_prefix("/archive/")
+    try:
+        assert route_url(name) == reverse(name)
+        assert route_url(name).startswith("/archive/")
+    finally:
+        clear_script_prefix()
+    assert route_url(name) == reverse(name)
