@@ -26,6 +26,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import islice
+from operator import itemgetter
 from typing import NamedTuple
 
 import Stemmer
@@ -63,6 +65,7 @@ STOP_WORDS = frozenset({
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "ł": "l"})
 _stemmer = Stemmer.Stemmer("french")
+_FIRST = itemgetter(0)
 
 
 class Token(NamedTuple):
@@ -163,13 +166,20 @@ def index_terms(text: str) -> list[str]:
     return [term for term, _ in map(normalise, index_words(text)) if term]
 
 
-def token_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Where each token of ``tokenize(text)`` sits in ``text``, without building the tokens:
-    elided particles are blanked out (same length, so offsets hold) and the words found."""
+def token_spans(text: str, start: int = 0, stop: int | None = None) -> list[tuple[int, int]]:
+    """Where tokens ``start`` to ``stop`` of ``tokenize(text)`` sit in ``text``, without building
+    tokens: elided particles are blanked out (same length, so offsets hold), the words found.
+
+    When every word is a token (almost always: a word can normalise to nothing), the words
+    before ``start`` are skipped without a step of Python each; from the first token, only
+    those up to ``stop`` are read.
+    """
+    blanked = _blank_elisions(_read_letter_apostrophes(text))
+    if start and all(map(_FIRST, map(_normalise_word, WORD_RE.findall(blanked)))):
+        return [match.span() for match in islice(WORD_RE.finditer(blanked), start, stop)]
     normalise = _normalise_word
-    for match in WORD_RE.finditer(_blank_elisions(_read_letter_apostrophes(text))):
-        if normalise(match.group())[0]:
-            yield match.span()
+    spans = (match.span() for match in WORD_RE.finditer(blanked) if normalise(match.group())[0])
+    return list(islice(spans, start, stop))
 
 
 def _read_letter_apostrophes(text: str) -> str:

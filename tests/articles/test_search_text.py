@@ -114,7 +114,9 @@ def test_indexer_fast_path_gives_the_same_tokens_as_tokenize(source):
     """The indexer's fast path and tokenize (queries, snippets) agree on every text, terms and offsets."""
     assert [text.normalise(w)[0] for w in text.index_words(source) if text.normalise(w)[0]] == text.terms(source)
     assert text.index_terms(source) == text.terms(source)
-    assert list(text.token_spans(source)) == [(token.start, token.end) for token in text.tokenize(source)]
+    spans = [(token.start, token.end) for token in text.tokenize(source)]
+    assert text.token_spans(source) == spans
+    assert text.token_spans(source, 2, 5) == spans[2:5]
 
 
 # Words whose stem rewrites its ending ("-ence" → "-ent", "-aux" → "-al", "-euse" → "-eux",
@@ -182,6 +184,58 @@ def test_skipping_text_before_the_first_possible_match_changes_no_snippet(before
         read_whole = snippets.best_snippet(article, parse("tamanoirs"))
     assert "<mark>tamanoir</mark>" in skipped.html
     assert skipped.html == read_whole.html
+
+
+PASSAGE_WORDS = st.sampled_from(
+    [
+        "tamanoir",
+        "tamanoirs",
+        "Tamanoïr",
+        "mange",
+        "fourmis",
+        "lorsqu'il",
+        "l'éléphant",
+        "d’abord",
+        "dort",
+        "le",
+        "la",
+        "tamanoir-géant",
+        "éléphants",
+        "Éléphant",
+        "abord",
+        "mangeait",
+        "ﬁn",
+        "—",
+        ",",
+        "l'",
+        "qu'",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(PASSAGE_WORDS, max_size=80).map(" ".join), min_size=1, max_size=4),
+    st.sampled_from(["tamanoir", "éléphant fourmis", '"mange des fourmis"', "abord OR dort", "lorsque"]),
+)
+def test_reading_only_the_text_around_possible_matches_changes_no_snippet(passages, query):
+    """Skipping passages, and the text before the first and after the last possible match,
+    gives the snippet that reading every passage word by word gives."""
+    from types import SimpleNamespace
+    from unittest import mock
+
+    from articles.search import snippets
+
+    article = SimpleNamespace(
+        standfirst=passages[0],
+        get_absolute_url=lambda: "/a/",
+        sections=SimpleNamespace(all=lambda: [body_section(body) for body in passages[1:]]),
+    )
+    parsed = parse(query)
+    fast = snippets.best_snippet(article, parsed)
+    with mock.patch.object(snippets, "_prefilter", lambda tokens: None):
+        word_by_word = snippets.best_snippet(article, parsed)
+    assert (fast.html, fast.url) == (word_by_word.html, word_by_word.url)
 
 
 def body_section(body):
