@@ -113,8 +113,10 @@ class Company(TagBase):
         slug = slugify(tag) or "entreprise"
         return f"{slug}-{i}" if i is not None else slug
 
+    URL_NAME = "articles:company_detail"
+
     def get_absolute_url(self):
-        return slug_url("articles:company_detail", self.slug)
+        return slug_url(self.URL_NAME, self.slug)
 
 
 class CompanyAlias(models.Model):
@@ -369,8 +371,10 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    URL_NAME = "articles:article_detail"
+
     def get_absolute_url(self):
-        return slug_url("articles:article_detail", self.slug)
+        return slug_url(self.URL_NAME, self.slug)
 
     @property
     def card_companies(self) -> list["Company"]:
