@@ -214,12 +214,21 @@ def test_a_window_that_held_most_matches_grows_by_what_the_rest_needs():
         assert backend.widen(0, 500) == 10_000 * postgres.WINDOW_GROWTH
 
 
-def test_the_quantiles_place_a_window_floor_by_share_of_documents():
-    """With ten equal buckets of 100 documents, 250 documents below the top start three buckets
-    and a half down; scheduled keys above the top bound shift the floor down; too many: none."""
+def test_the_quantiles_place_a_window_floor_on_a_bucket_bound():
+    """With ten equal buckets of 100 documents, 250 documents below the top take three buckets
+    rounded up to the next bound; scheduled keys above ``upper`` count as taken; too many: none."""
     bounds = [i * 10 * KEY_SCALE for i in range(11)]
-    assert postgres.floor_from_quantiles(bounds, 1000, 250, 100 * KEY_SCALE) == 75 * KEY_SCALE
-    assert postgres.floor_from_quantiles(bounds, 1000, 250, 90 * KEY_SCALE) == 65 * KEY_SCALE
-    assert postgres.floor_from_quantiles(bounds, 1000, 250, 10**30) == 75 * KEY_SCALE
+    assert postgres.floor_from_quantiles(bounds, 1000, 250, 100 * KEY_SCALE) == 70 * KEY_SCALE
+    assert postgres.floor_from_quantiles(bounds, 1000, 300, 100 * KEY_SCALE) == 70 * KEY_SCALE
+    assert postgres.floor_from_quantiles(bounds, 1000, 250, 90 * KEY_SCALE) == 60 * KEY_SCALE
+    assert postgres.floor_from_quantiles(bounds, 1000, 250, 10**30) == 70 * KEY_SCALE
     assert postgres.floor_from_quantiles(bounds, 1000, 1000, 100 * KEY_SCALE) is None
     assert postgres.floor_from_quantiles(bounds[:1], 1000, 10, 100 * KEY_SCALE) is None
+
+
+def test_a_gap_inside_a_bucket_leaves_the_window_its_documents():
+    """A bucket whose documents all sit at its bottom (an archive silent for months): the floor
+    is that bucket's lower bound, not a key inside the empty stretch."""
+    # Ten buckets; the last one's 100 documents are all in its first tenth (keys 90 to 91).
+    bounds = [i * 10 * KEY_SCALE for i in range(10)] + [200 * KEY_SCALE]
+    assert postgres.floor_from_quantiles(bounds, 1000, 50, 200 * KEY_SCALE) == 90 * KEY_SCALE

@@ -93,9 +93,15 @@ def _item_estimate(item, frequency: dict) -> int:
 
 
 def floor_from_quantiles(bounds: list[int], indexed: int, rows: int, upper: int) -> int | None:
-    """The sort key with about ``rows`` of ``indexed`` documents between it and ``upper``, from
-    the keys' histogram ``bounds`` (equal shares between consecutive bounds, keys spread evenly
-    within each), down to the start of its second; None when that reaches below every key."""
+    """A sort key with at least about ``rows`` of ``indexed`` documents between it and ``upper``,
+    from the keys' histogram ``bounds`` (equal shares of the documents between consecutive
+    bounds), down to the start of its second; None when that reaches below every key.
+
+    The key is a bound itself: the window is rounded up to whole buckets (a hundredth of the
+    archive each, with PostgreSQL's default statistics target). Within a bucket, keys are not
+    spread evenly (a newsroom's quiet months, or the months between an imported archive and
+    today): a key placed by proportion inside one could leave a window nearly empty.
+    """
     buckets = len(bounds) - 1
     if buckets < 1:
         return None
@@ -103,11 +109,8 @@ def floor_from_quantiles(bounds: list[int], indexed: int, rows: int, upper: int)
     share = rows / indexed + _share_from(bounds, upper)
     if share >= 1:
         return None
-    position = (1 - share) * buckets
-    bucket = min(int(position), buckets - 1)
-    low, high = bounds[bucket], bounds[bucket + 1]
-    key = low + int((high - low) * (position - bucket))
-    return second_floor(min(key, upper - 1))
+    bucket = min(int((1 - share) * buckets), buckets - 1)
+    return second_floor(min(bounds[bucket], upper - 1))
 
 
 def _share_from(bounds: list[int], key: int) -> float:
@@ -279,11 +282,12 @@ class PostgresBackend(NewestFirst):
         """About the smallest sort key of the ``rows`` most recent documents below ``upper``,
         down to the start of its second (None if there are fewer).
 
-        Read off the quantiles of the sort keys that ANALYZE keeps (``key_quantiles``): a
-        window's size only needs to be about right (one too small is widened, one too large
-        reads a little more), and an index-only walk of ``rows`` entries costs 0.1 µs each
-        (2.7 ms for the 30,000 keys a word in 2 % of the archive needs). Documents added since
-        the last ANALYZE are above the quantiles: the window holds them on top of ``rows``.
+        Read off the quantiles of the sort keys that ANALYZE keeps (``key_quantiles``,
+        ``floor_from_quantiles``): a window's size only needs to be about right (one too small
+        is widened, one too large reads a little more), and an index-only walk of ``rows``
+        entries costs 0.1 µs each (2.7 ms for the 30,000 keys a word in 2 % of the archive
+        needs). Documents added since the last ANALYZE are above the quantiles: the window
+        holds them on top of ``rows``.
         A window of up to WALKED_KEYS documents, or without quantiles (a table never analysed),
         is bounded by walking its keys: exact, and as cheap as reading the quantiles.
         """
