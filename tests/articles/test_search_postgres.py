@@ -204,14 +204,26 @@ def test_a_window_that_held_most_matches_grows_by_what_the_rest_needs():
     (not four times); a tenth found means the larger one that share calls for."""
     backend = postgres.PostgresBackend()
     backend._indexed, backend._upper = 10**7, 0
-    with mock.patch.object(postgres.PostgresBackend, "window_floor", lambda self, rows, upper: rows):
+    # Each window's bound: minus its size (a larger window reaches lower keys).
+    with mock.patch.object(postgres.PostgresBackend, "window_floor", lambda self, rows, upper: -rows):
         backend._rows = 10_000
-        assert backend.widen(450, 500) == 20_000
-        backend._rows = 10_000
+        assert backend.widen(450, 500) == -20_000
+        backend._rows, backend._last_floor = 10_000, -10_000
         # 450 missing at 50 per 10,000 documents, with the margin: 135,000 more.
-        assert backend.widen(50, 500) == 10_000 + 450 * 200 * postgres.WINDOW_MARGIN
-        backend._rows = 10_000
-        assert backend.widen(0, 500) == 10_000 * postgres.WINDOW_GROWTH
+        assert backend.widen(50, 500) == -(10_000 + 450 * 200 * postgres.WINDOW_MARGIN)
+        backend._rows, backend._last_floor = 10_000, -10_000
+        assert backend.widen(0, 500) == -10_000 * postgres.WINDOW_GROWTH
+
+
+def test_a_widened_window_always_reaches_below_the_last_one():
+    """When a larger window rounds to the same histogram bound, it grows again: no range read twice."""
+    backend = postgres.PostgresBackend()
+    backend._indexed, backend._upper, backend._rows = 10**6, 10**30, 10_000
+    # A bound every 30,000 documents down from the top: 10,000 and 20,000 rows share one.
+    with mock.patch.object(postgres.PostgresBackend, "window_floor", lambda self, rows, upper: -(-rows // 30_000) * -1):
+        assert backend._floor() == -1
+        assert backend.widen(450, 500) == -2
+    assert backend._rows == 40_000
 
 
 def test_the_quantiles_place_a_window_floor_on_a_bucket_bound():

@@ -131,6 +131,7 @@ class PostgresBackend(NewestFirst):
     _together: str | None = None  # the query without positions, when it has a phrase (``prepare``)
     _quantiles: list[int] | None = None  # the sort keys' histogram, once read (``window_floor``)
     _indexed = 0
+    _last_floor: int | None = None
     IDS_SQL = "SELECT unnest(%s::bigint[])"
 
     def ids_param(self, pks: list[int]) -> str:
@@ -271,12 +272,19 @@ class PostgresBackend(NewestFirst):
             self._rows = max(self._rows * WINDOW_MIN_GROWTH, self._rows + needed)
         else:
             self._rows *= WINDOW_GROWTH
-        return self._floor()
+        previous = self._last_floor
+        floor = self._floor()
+        # A bound read off the key histogram may not move for a larger window (a bucket's
+        # bound): grow it again rather than read an empty range.
+        while floor is not None and previous is not None and floor >= previous:
+            self._rows *= WINDOW_MIN_GROWTH
+            floor = self._floor()
+        return floor
 
     def _floor(self) -> int | None:
-        if self._rows >= self._indexed * WHOLE_INDEX_SHARE:
-            return None
-        return self.window_floor(self._rows, self._upper)
+        floor = None if self._rows >= self._indexed * WHOLE_INDEX_SHARE else self.window_floor(self._rows, self._upper)
+        self._last_floor = floor
+        return floor
 
     def window_floor(self, rows: int, upper: int) -> int | None:
         """About the smallest sort key of the ``rows`` most recent documents below ``upper``,
