@@ -24,10 +24,11 @@ MAX_SOURCE_CHARS = 10_000
 MIN_PREFILTER_CHARS = 3
 # Words of context kept before the first possible match when the text before it is skipped.
 CONTEXT_CHARS = 160
-# The prefilter's letter classes cover Basic Latin to Latin Extended-B; a passage with any other
-# character but whitespace (ligatures like "ﬁ", Vietnamese letters, fullwidth forms) is read
-# word by word.
-BEYOND_CLASSES = re.compile("[^\u0000-\u024f\\s]")
+# The prefilter's letter classes cover Basic Latin to Latin Extended-B; a passage with a letter
+# or digit beyond them (ligatures like "ﬁ", Vietnamese letters, fullwidth forms) is read word by
+# word. Other characters (typographic apostrophes and dashes, « », combining accents) are never
+# part of a word (text.WORD_RE), so they cannot hide one from the prefilter.
+BEYOND_CLASSES = re.compile("[^\\W\u0000-\u024f]")
 
 
 def _letter_classes() -> dict[str, str]:

@@ -209,6 +209,12 @@ PASSAGE_WORDS = st.sampled_from(
         ",",
         "l'",
         "qu'",
+        "e\u0301le\u0301phant",
+        "l’e\u0301le\u0301phant",
+        "Ｔamanoir",
+        "«tamanoir»",
+        "tamanoir…",
+        "Tiếng",
     ]
 )
 
