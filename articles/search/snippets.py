@@ -19,6 +19,8 @@ from . import text
 from .query import ParsedQuery
 
 WINDOW_TOKENS = 32
+# Words of context the window shows before its first hit.
+WINDOW_LEAD = 4
 MAX_SOURCE_CHARS = 10_000
 # Stems shorter than this (once cut, see _prefilter) are looked for word by word.
 MIN_PREFILTER_CHARS = 3
@@ -117,11 +119,11 @@ def _matches(terms: list[str], parsed: ParsedQuery) -> tuple[set[int], int]:
 
 
 def _window_start(hits: set[int]) -> int:
-    """Where the window of WINDOW_TOKENS tokens holding the most hits starts (a little before
-    its first hit); 0 without hits."""
+    """Where the window of WINDOW_TOKENS tokens holding the most hits starts (WINDOW_LEAD
+    tokens before its first hit); 0 without hits."""
     best_start, best_count = 0, -1
     for start in sorted(hits):
-        begin = max(0, start - 4)
+        begin = max(0, start - WINDOW_LEAD)
         count = sum(1 for h in hits if begin <= h < begin + WINDOW_TOKENS)
         if count > best_count:
             best_start, best_count = begin, count
@@ -180,24 +182,26 @@ def best_snippet(article, parsed: ParsedQuery, sections=None) -> Snippet:
             continue
         # Paragraph breaks become spaces: a snippet is one run of text.
         source = " ".join(raw.split())
-        cut = False
+        cut, stop = 0, len(source)
         if prefilter is not None and not BEYOND_CLASSES.search(source):
             found, last = prefilter.search(source), prefilter.last_end(source)
             # No query word starts before the first match of the prefilter: the text before it
             # (but a few words of context) need not be read.
-            start = source.rfind(" ", 0, max(0, found[0] - CONTEXT_CHARS)) + 1
+            cut = source.rfind(" ", 0, max(0, found[0] - CONTEXT_CHARS)) + 1
             # Nor after the run of text (up to a space) holding its last match: the rest is not
             # read to find the hits (the highlighted window may reach into it).
             stop = source.find(" ", last)
-            scored = source[start : stop if stop >= 0 else len(source)]
-            if start > 0:
-                source, cut = source[start:], True
-        else:
-            scored = source
-        hits, items = _matches(text.index_terms(scored), parsed)
+            stop = len(source) if stop < 0 else stop
+        hits, items = _matches(text.index_terms(source[cut:stop]), parsed)
+        if cut and not hits:
+            cut = 0  # no hit after all (a prefilter match is not a word): the passage from its start
+        elif cut and min(hits) < WINDOW_LEAD:
+            # Fewer words before the first hit than the window shows: read the text before the cut.
+            cut = 0
+            hits, items = _matches(text.index_terms(source[:stop]), parsed)
         key = (items, len(hits))
         if key > best_key:
-            best, best_key = (source, hits, link, heading, cut), key
+            best, best_key = (source[cut:], hits, link, heading, cut > 0), key
         if items == len(wanted):
             break  # every query word is here: good enough, spare reading the rest
     if best is None:

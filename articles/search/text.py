@@ -114,7 +114,8 @@ def tokenize(text: str) -> list[Token]:
 
 
 def iter_tokens(text: str) -> Iterator[Token]:
-    """``tokenize``, one token at a time: a reader that needs the first few stops early."""
+    """``tokenize``, one token at a time (queries; snippets and the indexer read the same
+    tokens through ``index_terms`` and ``token_spans``)."""
     text = _read_letter_apostrophes(text)  # same length: offsets still hold
     length = len(text)
     normalise = _normalise_word

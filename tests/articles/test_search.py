@@ -372,3 +372,34 @@ class RebuildTests(TestCase):
         call_command("rebuild_search_index", "--batch-size", "2", verbosity=0)
         self.assertEqual(len(find("pangolin")), 5)
         self.assertEqual(SearchTerm.objects.get(term="pangolin").frequency, 5)
+
+
+def test_a_hit_card_escapes_every_value_and_keeps_the_snippet_markup():
+    """A card is the template's markup: escaped title, byline, heading and company, the
+    snippet's <mark> kept, links to the article, its section and its companies."""
+    import datetime
+    from types import SimpleNamespace
+
+    from django.utils.safestring import mark_safe
+
+    from articles.search.cards import hit_cards
+    from articles.search.snippets import Snippet
+
+    article = SimpleNamespace(
+        slug="accord-cloud",
+        title="<b>Accord</b> & cloud",
+        byline='Claire "Dubois"',
+        published_at=datetime.datetime(2024, 3, 5, 9, 30, tzinfo=datetime.UTC),
+        card_companies=[SimpleNamespace(slug="openai", name="Open<AI>")],
+    )
+    snippet = Snippet(mark_safe("un <mark>accord</mark> revu"), "/articles/accord-cloud/#suite", "Suite & fin")
+    card = hit_cards([SimpleNamespace(article=article, snippet=snippet)])
+    article_url = reverse("articles:article_detail", kwargs={"slug": "accord-cloud"})
+    company_url = reverse("articles:company_detail", kwargs={"slug": "openai"})
+    assert card == (
+        f'<li class="search-hit"><h3 class="search-hit-title"><a href="{article_url}">&lt;b&gt;Accord&lt;/b&gt; '
+        '&amp; cloud</a></h3><p class="card-meta"><time datetime="2024-03-05T10:30:00+01:00">5 mars 2024</time>'
+        ' · Claire &quot;Dubois&quot;</p><p class="search-snippet"><a href="/articles/accord-cloud/#suite">'
+        '<span class="search-snippet-section">Suite &amp; fin :</span> un <mark>accord</mark> revu</a></p>'
+        f'<ul class="tags" aria-label="Entreprises"><li><a href="{company_url}">Open&lt;AI&gt;</a></li></ul></li>'
+    )

@@ -26,6 +26,9 @@ TINY_WINDOWS = (
     mock.patch.object(postgres, "WINDOW_MARGIN", 10**-9),
     mock.patch.object(postgres.PostgresBackend, "statistics", lambda self, words: (10**6, STATISTICS(self, words)[1])),
 )
+# Every window bounded from the key histogram (the corpus's index was analysed when built),
+# whose bounds move by whole buckets: widening must still reach every match.
+QUANTILE_BOUNDS = mock.patch.object(postgres, "WALKED_KEYS", 0)
 
 
 def tiny_windows(function, *args):
@@ -38,16 +41,26 @@ class MatchStrategyTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         load_corpus()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE articles_searchdocument")  # the key histogram windows read
 
     def test_windows_walks_and_whole_index_give_the_same_results(self):
-        """For every corpus query, by relevance and by date, with or without filters, the three ways agree."""
+        """For every corpus query, by relevance and by date, with or without filters, the four
+        ways agree: whole index, windows bounded by walking the keys or by the key histogram,
+        and the key walk."""
+        quantiles = mock.patch.object(postgres, "floor_from_quantiles", wraps=postgres.floor_from_quantiles)
+        histogram_used = False
         for request in corpus_requests():
             with self.subTest(request=request):
                 with WHOLE_INDEX:
                     whole = outcome(request)
                 self.assertEqual(tiny_windows(outcome, request), whole)
+                with QUANTILE_BOUNDS, quantiles as bounded:
+                    self.assertEqual(tiny_windows(outcome, request), whole)
+                histogram_used |= bounded.called
                 with ALWAYS_WALK:
                     self.assertEqual(outcome(request), whole)
+        self.assertTrue(histogram_used)
 
     def test_a_common_word_walks_the_key_index_with_bitmaps_off(self):
         """A word common enough is read by walking the keys: no window, bitmap scans off for that read."""
@@ -241,6 +254,6 @@ def test_the_quantiles_place_a_window_floor_on_a_bucket_bound():
 def test_a_gap_inside_a_bucket_leaves_the_window_its_documents():
     """A bucket whose documents all sit at its bottom (an archive silent for months): the floor
     is that bucket's lower bound, not a key inside the empty stretch."""
-    # Ten buckets; the last one's 100 documents are all in its first tenth (keys 90 to 91).
+    # Ten buckets; the last one (keys 90 to 200) has its 100 documents near its bottom.
     bounds = [i * 10 * KEY_SCALE for i in range(10)] + [200 * KEY_SCALE]
     assert postgres.floor_from_quantiles(bounds, 1000, 50, 200 * KEY_SCALE) == 90 * KEY_SCALE

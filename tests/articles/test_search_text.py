@@ -111,7 +111,7 @@ def test_company_names_ending_in_ai_are_not_cut():
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("lLdDqQuU'’ʼ_- aéÉœſK\u0130x1\n"), max_size=40) | st.text(max_size=80))
 def test_indexer_fast_path_gives_the_same_tokens_as_tokenize(source):
-    """The indexer's fast path and tokenize (queries, snippets) agree on every text, terms and offsets."""
+    """The fast paths (indexing, snippets) and tokenize (queries) agree on every text, terms and offsets."""
     assert [text.normalise(w)[0] for w in text.index_words(source) if text.normalise(w)[0]] == text.terms(source)
     assert text.index_terms(source) == text.terms(source)
     spans = [(token.start, token.end) for token in text.tokenize(source)]
@@ -242,6 +242,28 @@ def test_reading_only_the_text_around_possible_matches_changes_no_snippet(passag
     with mock.patch.object(snippets, "_prefilter", lambda tokens: None):
         word_by_word = snippets.best_snippet(article, parsed)
     assert (fast.html, fast.url) == (word_by_word.html, word_by_word.url)
+
+
+@pytest.mark.parametrize(
+    ("body", "query"),
+    [
+        ("mange " * 40 + "lorsqu'il dort", "lorsque"),  # the prefilter matches, no word does
+        ("mange " * 10 + "— " * 100 + "tamanoir dort", "tamanoir"),  # few words before the hit
+        ("mange " * 10 + "x" * 200 + " tamanoir dort", "tamanoir"),
+    ],
+)
+def test_a_cut_that_leaves_too_little_before_the_hit_is_undone(body, query):
+    """A passage without hits, or with fewer words before its first hit than the window shows
+    once cut, gives the snippet of the whole passage."""
+    from types import SimpleNamespace
+    from unittest import mock
+
+    from articles.search import snippets
+
+    article = SimpleNamespace(standfirst=body, get_absolute_url=lambda: "/a/", sections=SimpleNamespace(all=list))
+    fast = snippets.best_snippet(article, parse(query))
+    with mock.patch.object(snippets, "_prefilter", lambda tokens: None):
+        assert fast.html == snippets.best_snippet(article, parse(query)).html
 
 
 def body_section(body):

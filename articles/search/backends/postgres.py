@@ -181,7 +181,7 @@ class PostgresBackend(NewestFirst):
             sql = (
                 "SELECT article_id, sort_key FROM (SELECT article_id, sort_key, document "
                 f"FROM articles_searchdocument WHERE {where} ORDER BY sort_key DESC OFFSET 0) AS together "
-                "WHERE document @@ %s::tsquery LIMIT %s"
+                "WHERE document @@ %s::tsquery ORDER BY sort_key DESC LIMIT %s"
             )
             params = [*params, query, size]
         else:
@@ -267,6 +267,9 @@ class PostgresBackend(NewestFirst):
         estimated from its rarer word's frequency, say, finds nine tenths of what it needs in
         its first window: the second is twice as large, not four times (often the whole index).
         """
+        # ``_rows`` is the size asked for: a bound read off the key histogram gives a window up
+        # to a bucket larger (and holding what was added since ANALYZE), so this may grow it
+        # less than the share met calls for; a further widening makes up for it.
         if found:
             needed = math.ceil((limit - found) * self._rows / found * WINDOW_MARGIN)
             self._rows = max(self._rows * WINDOW_MIN_GROWTH, self._rows + needed)
