@@ -396,18 +396,31 @@ class Article(models.Model):
         Written in SQL, ordered as ``CARD_ORDER``: for a page of twenty search results the ORM
         spent 1.8 ms building this query and reading it, the database 0.3 ms.
         """
-        companies: dict[int, list[Company]] = {article.pk: [] for article in articles}
-        if companies:
-            placeholders = ", ".join(["%s"] * len(companies))
+        rows = []
+        if articles:
             with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT t.content_object_id, c.id, c.name, c.slug FROM {TaggedCompany._meta.db_table} t "
-                    f"JOIN {Company._meta.db_table} c ON c.id = t.tag_id "
-                    f"WHERE t.content_object_id IN ({placeholders}) ORDER BY c.name, c.id",
-                    list(companies),
-                )
-                for article_id, company_id, name, slug in cursor.fetchall():
-                    companies[article_id].append(Company(id=company_id, name=name, slug=slug))
+                cursor.execute(*Article.card_companies_statement([article.pk for article in articles]))
+                rows = cursor.fetchall()
+        Article.attach_card_company_rows(articles, rows)
+
+    @staticmethod
+    def card_companies_statement(article_ids: list[int]) -> tuple[str, list]:
+        """The query of ``attach_card_companies`` (for ``article_ids``, at least one), to send
+        with others: (sql, params)."""
+        placeholders = ", ".join(["%s"] * len(article_ids))
+        sql = (
+            f"SELECT t.content_object_id, c.id, c.name, c.slug FROM {TaggedCompany._meta.db_table} t "
+            f"JOIN {Company._meta.db_table} c ON c.id = t.tag_id "
+            f"WHERE t.content_object_id IN ({placeholders}) ORDER BY c.name, c.id"
+        )
+        return sql, list(article_ids)
+
+    @staticmethod
+    def attach_card_company_rows(articles: list["Article"], rows) -> None:
+        """``card_companies`` from the rows of ``card_companies_statement``."""
+        companies: dict[int, list[Company]] = {article.pk: [] for article in articles}
+        for article_id, company_id, name, slug in rows:
+            companies[article_id].append(Company(id=company_id, name=name, slug=slug))
         for article in articles:
             article._card_companies = companies[article.pk]
 

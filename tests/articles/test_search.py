@@ -14,6 +14,7 @@ from django.utils import timezone
 from articles import services
 from articles.models import Article, Company, SearchTerm, Section
 from articles.search import MAX_RESULTS, SearchRequest, index_articles, rebuild_index, search
+from articles.search.backends import fetch_batch
 from tests.articles.search_corpus import EXPECTED, MICROSOFT, load_corpus
 from tests.factories import make_article, make_company
 
@@ -197,6 +198,17 @@ class CorpusTests(TestCase):
         self.assertContains(response, 'role="search"')
         self.assertContains(response, 'action="/recherche/"')
         self.assertContains(response, '<label for="Recherche-entete"', html=False)
+
+
+class FetchBatchTests(TestCase):
+    def test_each_statement_gets_its_own_rows_in_order_in_one_round_trip_on_postgresql(self):
+        """fetch_batch gives each statement its rows (none for one that matches nothing), with
+        its own parameters, in one round trip on PostgreSQL and one query each on SQLite."""
+        statements = [("SELECT %s, %s", [1, "un"]), ("SELECT 2 WHERE 1 = %s", [0]), ("SELECT %s", ["trois"])]
+        with CaptureQueriesContext(connection) as queries:
+            rows = fetch_batch(statements)
+        self.assertEqual(rows, [[(1, "un")], [], [("trois",)]])
+        self.assertEqual(len(queries), 1 if connection.vendor == "postgresql" else 3)
 
 
 class PaginationAndCountTests(TestCase):

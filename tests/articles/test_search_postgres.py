@@ -5,7 +5,7 @@ from unittest import mock, skipUnless
 
 import pytest
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import SearchTerm
@@ -77,7 +77,7 @@ class MatchStrategyTests(TestCase):
             with CaptureQueriesContext(connection) as queries:
                 search(SearchRequest(text="Microsoft"))
             sqls = [q["sql"] for q in queries]
-            return [sql for sql in sqls if "ORDER BY sort_key DESC LIMIT" in sql and "count(*)" not in sql]
+            return [sql for sql in sqls if "WITH chunk AS MATERIALIZED" in sql]
 
         with WHOLE_INDEX:
             whole = candidate_queries()
@@ -145,14 +145,28 @@ class MatchStrategyTests(TestCase):
         self.assertEqual(quantiles, sorted(quantiles))
         self.assertGreater(len(quantiles), 10)
         upper = quantiles[-1] + 1
+        fresh = postgres.PostgresBackend()  # one per search
+        fresh._indexed = backend._indexed
         with mock.patch.object(postgres, "WALKED_KEYS", 0), CaptureQueriesContext(connection) as queries:
-            floor = backend.window_floor(10, upper)
-            backend.window_floor(20, upper)  # the quantiles are read once per search
+            floor = fresh.window_floor(10, upper)
+            fresh.window_floor(20, upper)  # the quantiles are read once per search
         self.assertEqual(len(queries), 1)
         self.assertIn("pg_stats", queries[0]["sql"])
+        self.assertEqual(floor, backend.window_floor(10, upper))
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM articles_searchdocument WHERE sort_key >= %s", [floor])
             self.assertAlmostEqual(cursor.fetchone()[0], 10, delta=2)
+
+    def test_the_statistics_bring_the_key_histogram_with_them(self):
+        """The document count, the words' frequencies and the key histogram come in one query:
+        a window bounded from the histogram then costs no query of its own."""
+        backend = postgres.PostgresBackend()
+        with CaptureQueriesContext(connection) as queries:
+            backend._indexed, _ = backend.statistics(["microsoft"])
+            quantiles = backend.key_quantiles()
+        self.assertEqual(len(queries), 1)
+        self.assertEqual(quantiles, postgres.PostgresBackend().key_quantiles())
+        self.assertGreater(len(quantiles), 10)
 
     def test_estimates_come_from_the_planner_and_the_vocabulary(self):
         """The match estimate and the document count are the planner's, whole numbers; word
@@ -164,6 +178,33 @@ class MatchStrategyTests(TestCase):
         self.assertGreaterEqual(indexed, 0)
         stored = SearchTerm.objects.get(term="microsoft").frequency
         self.assertEqual(frequency, {"microsoft": stored})
+
+
+@skipUnless(connection.vendor == "postgresql", "PostgreSQL backend only")
+class OutsideATransactionTests(TransactionTestCase):
+    """As in production (autocommit, no transaction around a request): TestCase's own
+    transaction would take the savepoint path of ``PostgresBackend._read``."""
+
+    def test_a_scan_turned_off_outside_a_transaction_is_sent_with_its_read_and_lasts_for_it_only(self):
+        """Outside a transaction, SET LOCAL travels in the same statement string as the read it
+        is for: the results are those read whole, and the connection's settings are untouched."""
+        load_corpus()
+        request = SearchRequest(text="Microsoft")
+        self.assertFalse(connection.in_atomic_block)
+        with WHOLE_INDEX:
+            whole = outcome(request)
+        for scan, strategy in (("enable_bitmapscan", ALWAYS_WALK), ("enable_indexscan", QUANTILE_BOUNDS)):
+            with self.subTest(scan=scan), CaptureQueriesContext(connection) as queries:
+                with strategy:
+                    found = tiny_windows(outcome, request) if scan == "enable_indexscan" else outcome(request)
+                self.assertEqual(found, whole)
+                # No SET LOCAL sent alone: each travels with the read it is for.
+                settings = [q["sql"] for q in queries if "SET LOCAL" in q["sql"]]
+                self.assertTrue(settings)
+                self.assertTrue(all(sql.startswith(f"SET LOCAL {scan} = off; WITH chunk") for sql in settings))
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SHOW {scan}")
+                    self.assertEqual(cursor.fetchone()[0], "on")
 
 
 FREQUENCY = {"pangolin": 120, "fourmi": 40, "ecaille": 900}

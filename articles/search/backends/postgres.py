@@ -18,10 +18,11 @@ import json
 import math
 
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 
 from ...models import SearchTerm
 from ..documents import MIN_VOCABULARY_LENGTH, second_floor
-from . import NewestFirst
+from . import NewestFirst, public_matches, takes_several_statements
 
 GIN_INDEX = "articles_searchdocument_document_gin"  # made by migration 0002_search
 KEY_INDEX = "articles_searchdocument_sort_key"  # made by migration 0003_search_sort_key
@@ -51,6 +52,10 @@ WALKED_KEYS = 5_000
 PHRASE_SHARE = 2
 AND_SHARE = 2
 
+# The sort key's histogram in pg_stats: the search table of the current schema.
+HISTOGRAM = (
+    "schemaname = current_schema() AND tablename = 'articles_searchdocument' AND attname = 'sort_key' AND NOT inherited"
+)
 ESTIMATED = "SELECT 1 FROM articles_searchdocument WHERE document @@ %s::tsquery"
 UPSERT = (
     "INSERT INTO articles_searchdocument (article_id, document, head, sort_key) "
@@ -130,6 +135,7 @@ class PostgresBackend(NewestFirst):
     walk = False
     _together: str | None = None  # the query without positions, when it has a phrase (``prepare``)
     _quantiles: list[int] | None = None  # the sort keys' histogram, once read (``window_floor``)
+    _histogram: str | None = None  # its text, as read with the ``statistics``
     _indexed = 0
     _last_floor: int | None = None
     IDS_SQL = "SELECT unnest(%s::bigint[])"
@@ -151,12 +157,16 @@ class PostgresBackend(NewestFirst):
 
     def prepare(self, parsed) -> str:
         # Phrases: the GIN index finds the documents holding the words, and positions (only in
-        # each document's whole vector, stored out of line) are checked newest first (``newest``).
+        # each document's whole vector, stored out of line) are checked newest first (``chunk``).
         self._together = parsed.to_tsquery(positions=False) if parsed.has_phrase else None
         return parsed.to_tsquery()
 
-    def newest(self, query: str, floor, upper: int, size: int) -> list[tuple[int, int]]:
-        """The GIN index finds matches in no order, and testing ``@@`` row by row reads each
+    def chunk(self, queryset, query: str, floor, upper: int, size: int):
+        """The newest ``size`` matches below ``upper`` (and from ``floor``) and those of their
+        articles ``queryset`` keeps, in one statement (``NewestFirst.chunk``): the matches are
+        a materialised CTE, the articles are looked up by id from it.
+
+        The GIN index finds matches in no order, and testing ``@@`` row by row reads each
         row's whole vector (about 5 KB, out of line). So a word is read one of three ways
         (``first_floor`` chooses): a rare word's matches are all read through the GIN index,
         then sorted; within a ``floor`` (a window of recent keys), PostgreSQL intersects the
@@ -168,7 +178,8 @@ class PostgresBackend(NewestFirst):
         appended as they are published) it walks the key index testing ``@@`` on every row of
         a window (60 ms instead of 5 for a word in 8 % of the archive at 100,000), or reads a
         common word's whole GIN list. Within a window plain index scans are off for the
-        statement, and for a walk bitmap scans are (``SET LOCAL``, see ``_with_scan_off``).
+        statement, and for a walk bitmap scans are (``SET LOCAL``, see ``_read``); the
+        articles are then read by bitmap or plain index scans of their primary key.
 
         A query with a phrase, unless walked, is read in two steps: the documents holding the
         phrase's words (decided by the GIN index alone) in key order, then the phrase checked
@@ -178,7 +189,7 @@ class PostgresBackend(NewestFirst):
         """
         if self._together is not None and not self.walk:
             where, params = self._range(self._together, floor, upper)
-            sql = (
+            newest = (
                 "SELECT article_id, sort_key FROM (SELECT article_id, sort_key, document "
                 f"FROM articles_searchdocument WHERE {where} ORDER BY sort_key DESC OFFSET 0) AS together "
                 "WHERE document @@ %s::tsquery ORDER BY sort_key DESC LIMIT %s"
@@ -186,33 +197,47 @@ class PostgresBackend(NewestFirst):
             params = [*params, query, size]
         else:
             where, params = self._range(query, floor, upper)
-            sql = f"SELECT article_id, sort_key FROM articles_searchdocument WHERE {where} ORDER BY sort_key DESC"
-            sql, params = f"{sql} LIMIT %s", [*params, size]
-        if floor is not None:
-            return self._with_scan_off("enable_indexscan", sql, params)
-        if self.walk:
-            return self._with_scan_off("enable_bitmapscan", sql, params)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+            newest = f"SELECT article_id, sort_key FROM articles_searchdocument WHERE {where} ORDER BY sort_key DESC"
+            newest, params = f"{newest} LIMIT %s", [*params, size]
+        articles = public_matches(queryset, RawSQL("SELECT article_id FROM chunk", [])).order_by()
+        articles_sql, articles_params = articles.query.sql_with_params()
+        sql = (
+            f"WITH chunk AS MATERIALIZED ({newest}), public (id, second) AS ({articles_sql}) "
+            "SELECT s.n, s.last, p.id, p.second FROM (SELECT count(*), min(sort_key) FROM chunk) AS s (n, last) "
+            "LEFT JOIN public AS p ON true ORDER BY p.second DESC, p.id DESC"
+        )
+        scan = "enable_indexscan" if floor is not None else "enable_bitmapscan" if self.walk else None
+        rows = self._read(sql, [*params, *articles_params], scan)
+        read, last_key = rows[0][0], rows[0][1]
+        return [(pk, second) for _, _, pk, second in rows if pk is not None], read, last_key
 
     @staticmethod
-    def _with_scan_off(scan: str, sql: str, params: list) -> list[tuple]:
-        """The rows of ``sql`` planned with ``scan`` off, for that statement only.
+    def _read(sql: str, params: list, scan: str | None = None) -> list[tuple]:
+        """The rows of ``sql``, planned with ``scan`` off (if given) for that statement only.
 
-        ``SET LOCAL`` lasts until the transaction ends: alone, in a transaction of its own;
-        within a caller's transaction, in a savepoint rolled back after the read (a read loses
+        ``SET LOCAL`` lasts until the transaction ends. Outside a transaction it is sent with
+        the statement in one string: PostgreSQL runs the two as one implicit transaction, in
+        one round trip (``BEGIN``, ``SET``, the statement and ``COMMIT`` were four). Within a
+        caller's transaction, in a savepoint rolled back after the read (a read loses
         nothing), which restores whatever value was in force before.
         """
         with connection.cursor() as cursor:
+            if scan is None:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+            setting = f"SET LOCAL {scan} = off"
             if not connection.in_atomic_block:
+                if takes_several_statements(cursor):
+                    cursor.execute(f"{setting}; {sql}", params)
+                    cursor.nextset()
+                    return cursor.fetchall()
                 with transaction.atomic():
-                    cursor.execute(f"SET LOCAL {scan} = off")
+                    cursor.execute(setting)
                     cursor.execute(sql, params)
                     return cursor.fetchall()
             savepoint = transaction.savepoint()
             try:
-                cursor.execute(f"SET LOCAL {scan} = off")
+                cursor.execute(setting)
                 cursor.execute(sql, params)
                 return cursor.fetchall()
             finally:
@@ -319,29 +344,33 @@ class PostgresBackend(NewestFirst):
     def key_quantiles(self) -> list[int]:
         """The sort keys' histogram bounds from ANALYZE (``pg_stats``, the table in the current
         schema), smallest first: equal shares of the documents lie between consecutive bounds.
-        Empty when there are none."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT histogram_bounds::text FROM pg_stats WHERE schemaname = current_schema() "
-                "AND tablename = 'articles_searchdocument' AND attname = 'sort_key' AND NOT inherited"
-            )
-            row = cursor.fetchone()
-        if row is None or not row[0]:
+        Empty when there are none. Read with the ``statistics`` if they came first."""
+        if self._histogram is None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT histogram_bounds::text FROM pg_stats WHERE {HISTOGRAM}")
+                row = cursor.fetchone()
+            self._histogram = row[0] if row else ""
+        if not self._histogram:
             return []
-        return sorted(int(bound) for bound in row[0].strip("{}").split(","))
+        return sorted(int(bound) for bound in self._histogram.strip("{}").split(","))
 
     def statistics(self, words) -> tuple[int, dict[str, int]]:
         """The planner's count of indexed documents (0 before the table was first analysed)
-        and the vocabulary's frequency of each of ``words`` it holds, in one query."""
+        and the vocabulary's frequency of each of ``words`` it holds, in one query.
+
+        The same query reads the sort keys' histogram (``key_quantiles``), which most searches
+        that get this far need: a second round trip cost more than reading it when unused."""
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT NULL, reltuples::bigint FROM pg_class WHERE oid = 'articles_searchdocument'::regclass "
-                f"UNION ALL SELECT term, frequency FROM {SearchTerm._meta.db_table} WHERE term = ANY(%s)",
+                "SELECT NULL, reltuples::bigint, NULL FROM pg_class WHERE oid = 'articles_searchdocument'::regclass "
+                f"UNION ALL SELECT term, frequency, NULL FROM {SearchTerm._meta.db_table} WHERE term = ANY(%s) "
+                f"UNION ALL SELECT NULL, NULL, histogram_bounds::text FROM pg_stats WHERE {HISTOGRAM}",
                 [list(words)],
             )
             rows = cursor.fetchall()
-        indexed = next((count for word, count in rows if word is None), 0)
-        return max(0, int(indexed)), {word: count for word, count in rows if word is not None}
+        indexed = next((count for word, count, histogram in rows if word is None and histogram is None), 0)
+        self._histogram = next((histogram for _, _, histogram in rows if histogram is not None), "")
+        return max(0, int(indexed)), {word: count for word, count, _ in rows if word is not None}
 
     def estimated_matches(self, tsquery: str) -> int:
         """The planner's estimate of how many documents match (one EXPLAIN, no execution)."""
@@ -352,9 +381,10 @@ class PostgresBackend(NewestFirst):
             plan = json.loads(plan)
         return int(plan[0]["Plan"]["Plan Rows"])
 
-    def ranked(self, candidates: list[int], parsed, start: int, stop: int) -> list[int]:
-        """The ids of ``candidates`` (from ``recent_matches``, newest first) from ``start`` to
-        ``stop`` by relevance, newer first among equals.
+    def ranked_statement(self, candidates: list[int], parsed, start: int, stop: int) -> tuple[str, list]:
+        """The statement whose rows ``ranked_page`` makes the ids of ``candidates`` (from
+        ``recent_matches``, newest first) from ``start`` to ``stop`` by relevance, newer first
+        among equals (``NewestFirst.ranked``).
 
         The candidates are ordered by the small ``head`` vector; the first ``RERANK`` of that
         order are ordered again on the whole document (body included), so the large vectors
@@ -379,9 +409,10 @@ class PostgresBackend(NewestFirst):
                 "OFFSET %s LIMIT %s"
             )
             params = [*params, RERANK, any_token, start, min(stop, RERANK) - start]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+        return sql, params
+
+    def ranked_page(self, rows: list[tuple], candidates: list[int], start: int, stop: int) -> list[int]:
+        return [row[0] for row in rows]
 
     def clear(self) -> None:
         """Empty the table before a rebuild, and drop its indexes: building them once at the end

@@ -76,24 +76,22 @@ class SqliteBackend(NewestFirst):
             )
             return cursor.fetchall()
 
-    def ranked(self, candidates: list[int], parsed, start: int, stop: int) -> list[int]:
-        """The ids of ``candidates`` (from ``recent_matches``, newest first) from ``start`` to
-        ``stop`` by bm25, newer first among equals.
-
-        bm25 is computed by FTS5 for the matches within the candidates' key range only (its
-        statistics stay those of the whole index); the order is made in Python.
-        """
+    def ranked_statement(self, candidates: list[int], parsed, start: int, stop: int) -> tuple[str, list]:
+        """bm25 of the matches within the candidates' key range (``NewestFirst.ranked``):
+        computed by FTS5 for those only (its statistics stay those of the whole index); the
+        order is made in Python (``ranked_page``)."""
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT k.article_id, -bm25(articles_search_fts, {weights}) FROM articles_search_fts "
-                "JOIN articles_search_key k ON k.sort_key = articles_search_fts.rowid "
-                "WHERE articles_search_fts MATCH %s AND articles_search_fts.rowid BETWEEN "
-                f"(SELECT min(sort_key) FROM articles_search_key WHERE article_id IN ({self.IDS_SQL})) AND "
-                f"(SELECT max(sort_key) FROM articles_search_key WHERE article_id IN ({self.IDS_SQL}))",
-                [parsed.to_fts5(), self.ids_param(candidates), self.ids_param(candidates)],
-            )
-            ranks = dict(cursor.fetchall())
+        sql = (
+            f"SELECT k.article_id, -bm25(articles_search_fts, {weights}) FROM articles_search_fts "
+            "JOIN articles_search_key k ON k.sort_key = articles_search_fts.rowid "
+            "WHERE articles_search_fts MATCH %s AND articles_search_fts.rowid BETWEEN "
+            f"(SELECT min(sort_key) FROM articles_search_key WHERE article_id IN ({self.IDS_SQL})) AND "
+            f"(SELECT max(sort_key) FROM articles_search_key WHERE article_id IN ({self.IDS_SQL}))"
+        )
+        return sql, [parsed.to_fts5(), self.ids_param(candidates), self.ids_param(candidates)]
+
+    def ranked_page(self, rows: list[tuple], candidates: list[int], start: int, stop: int) -> list[int]:
+        ranks = dict(rows)
         # Candidates come newest first: their position breaks ties.
         order = sorted(range(len(candidates)), key=lambda i: (-ranks.get(candidates[i], float("-inf")), i))
         return [candidates[i] for i in order[start:stop]]
