@@ -157,16 +157,26 @@ class MatchStrategyTests(TestCase):
             cursor.execute("SELECT count(*) FROM articles_searchdocument WHERE sort_key >= %s", [floor])
             self.assertAlmostEqual(cursor.fetchone()[0], 10, delta=2)
 
-    def test_the_statistics_bring_the_key_histogram_with_them(self):
-        """The document count, the words' frequencies and the key histogram come in one query:
-        a window bounded from the histogram then costs no query of its own."""
-        backend = postgres.PostgresBackend()
-        with CaptureQueriesContext(connection) as queries:
-            backend._indexed, _ = backend.statistics(["microsoft"])
-            quantiles = backend.key_quantiles()
-        self.assertEqual(len(queries), 1)
-        self.assertEqual(quantiles, postgres.PostgresBackend().key_quantiles())
+    def test_the_key_histogram_is_read_again_when_the_row_count_changes(self):
+        """The process keeps the key histogram with the table's row count: a search with the
+        same count reads no histogram, a count changed (as ANALYZE changes it) reads it again."""
+        first = postgres.PostgresBackend()
+        first.statistics(["microsoft"])
+        quantiles = first.key_quantiles()
         self.assertGreater(len(quantiles), 10)
+        again = postgres.PostgresBackend()
+        again.statistics(["microsoft"])
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(again.key_quantiles(), quantiles)
+        self.assertEqual(len(queries), 0)
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM articles_searchdocument WHERE sort_key = %s", [quantiles[-1]])
+            cursor.execute("ANALYZE articles_searchdocument")
+        changed = postgres.PostgresBackend()
+        changed.statistics(["microsoft"])
+        with CaptureQueriesContext(connection) as queries:
+            self.assertNotEqual(changed.key_quantiles(), quantiles)
+        self.assertEqual(len(queries), 1)
 
     def test_estimates_come_from_the_planner_and_the_vocabulary(self):
         """The match estimate and the document count are the planner's, whole numbers; word
