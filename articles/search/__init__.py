@@ -7,6 +7,8 @@ Public interface (views, services, commands and benchmarks call only these):
 - ``rebuild_index(batch_size=1000)``: rebuild everything from scratch in batches, with flat
   memory (``manage.py rebuild_search_index``; the corpus generator calls it after loading).
 - ``search(SearchRequest(...))``: a page of results with snippets, facets and a suggestion.
+- ``refresh_recent_index()``: on PostgreSQL, make the second index, of the newest documents,
+  again (``rebuild_search_index --recent-only``, now and then as the archive grows).
 
 How it works (README, "Search", has the full story): every article becomes one document of
 four weighted fields (``documents``), normalised in Python for French (``text``); the same
@@ -105,6 +107,12 @@ def rebuild_index(*, batch_size: int = 1000, progress=None, workers: int = 1) ->
             batch_size=2000,
         )
     return done
+
+
+def refresh_recent_index() -> int | None:
+    """Make the index of the newest documents again (PostgreSQL; see
+    ``PostgresBackend.refresh_recent_index``): its lower key, or None when there is none."""
+    return get_backend().refresh_recent_index()
 
 
 def _merge_displays(displays: dict, new: dict) -> None:

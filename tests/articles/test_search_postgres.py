@@ -1,15 +1,19 @@
 """PostgreSQL backend: matches read within a window of recent documents (widened when it holds
 too few) or read whole give the same results; the choice depends on the planner's estimates only."""
 
+from datetime import timedelta
+from io import StringIO
 from unittest import mock, skipUnless
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from articles.models import SearchTerm
-from articles.search import SearchRequest, search
+from articles.models import Article, SearchTerm
+from articles.search import SearchRequest, index_articles, search
 from articles.search.backends import postgres
 from articles.search.documents import KEY_SCALE
 from articles.search.query import parse
@@ -110,6 +114,45 @@ class MatchStrategyTests(TestCase):
             cursor.execute("SHOW enable_bitmapscan")
             self.assertEqual(cursor.fetchone()[0], "off")
             cursor.execute("SET LOCAL enable_bitmapscan TO DEFAULT")
+
+    def test_windows_within_the_index_of_recent_documents_read_it_and_find_the_same(self):
+        """With an index of the newest documents (here the newest 12), a window above its bound
+        is read from it, and every corpus query finds what a read of the whole index finds."""
+        with mock.patch.object(postgres, "RECENT_DOCUMENTS", 12):
+            bound = postgres.PostgresBackend().refresh_recent_index()
+        self.assertIsNotNone(bound)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE articles_searchdocument")
+            # A table this small is read sequentially, or through the key index alone, unless
+            # told otherwise (the index's removal is rolled back with the test's transaction).
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"DROP INDEX {postgres.KEY_INDEX}")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute(
+                "EXPLAIN SELECT article_id FROM articles_searchdocument "
+                "WHERE document @@ 'microsoft'::tsquery AND sort_key >= %s",
+                [bound],
+            )
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+            cursor.execute("SET LOCAL enable_indexscan TO DEFAULT")
+        self.assertIn(postgres.RECENT_GIN_INDEX, plan)
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE UNIQUE INDEX {postgres.KEY_INDEX} ON articles_searchdocument (sort_key)")
+        for request in corpus_requests():
+            with self.subTest(request=request):
+                with WHOLE_INDEX:
+                    whole = outcome(request)
+                self.assertEqual(tiny_windows(outcome, request), whole)
+                with QUANTILE_BOUNDS:
+                    self.assertEqual(tiny_windows(outcome, request), whole)
+
+    def test_an_archive_no_larger_than_the_recent_index_gets_none(self):
+        """With no more documents than the recent index would hold, there is no such index."""
+        self.assertIsNone(postgres.PostgresBackend().refresh_recent_index())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = %s", [postgres.RECENT_GIN_INDEX])
+            self.assertEqual(cursor.fetchone()[0], 0)
 
     def test_small_chunks_within_tiny_windows_give_the_same_results(self):
         """Chunk after chunk inside windows widened again and again: the same results as read whole."""
@@ -215,6 +258,32 @@ class OutsideATransactionTests(TransactionTestCase):
                 with connection.cursor() as cursor:
                     cursor.execute(f"SHOW {scan}")
                     self.assertEqual(cursor.fetchone()[0], "on")
+
+    def test_the_recent_index_is_made_again_concurrently_by_the_command(self):
+        """``rebuild_search_index --recent-only`` outside a transaction builds the index of recent
+        documents concurrently and puts it in place of the previous one, whose bound it moves up."""
+        load_corpus()
+        with mock.patch.object(postgres, "RECENT_DOCUMENTS", 12):
+            call_command("rebuild_search_index", recent_only=True, stdout=StringIO())
+            first = self.recent_index_definition()
+            # Newer documents arrive: the bound moves up.
+            articles = list(Article.objects.order_by("published_at")[:2])
+            for article in articles:
+                Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(minutes=1))
+            index_articles([article.pk for article in articles])
+            call_command("rebuild_search_index", recent_only=True, stdout=StringIO())
+            second = self.recent_index_definition()
+        self.assertIn("WHERE (sort_key >=", first)
+        self.assertNotEqual(first, second)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname LIKE %s", [postgres.RECENT_GIN_INDEX + "%"])
+            self.assertEqual(cursor.fetchone()[0], 1)
+
+    @staticmethod
+    def recent_index_definition() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [postgres.RECENT_GIN_INDEX])
+            return cursor.fetchone()[0]
 
 
 FREQUENCY = {"pangolin": 120, "fourmi": 40, "ecaille": 900}

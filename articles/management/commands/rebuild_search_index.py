@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.search import rebuild_index
+from articles.search import rebuild_index, refresh_recent_index
 
 
 class Command(BaseCommand):
@@ -20,9 +20,25 @@ class Command(BaseCommand):
             default=1,
             help="Processus d'indexation en parallèle (PostgreSQL seulement ; 1 par défaut).",
         )
+        parser.add_argument(
+            "--recent-only",
+            action="store_true",
+            help=(
+                "Refait seulement l'index des articles récents (PostgreSQL) : à lancer de temps en temps, "
+                "par exemple chaque mois, car il grossit avec l'archive. Les écritures continuent pendant ce temps."
+            ),
+        )
 
-    def handle(self, *args, batch_size, workers, **options):
+    def handle(self, *args, batch_size, workers, recent_only=False, **options):
         started = time.monotonic()
+        if recent_only:
+            bound = refresh_recent_index()
+            elapsed = time.monotonic() - started
+            if bound is None:
+                self.stdout.write("Pas d'index des articles récents : l'archive est encore assez petite.")
+            else:
+                self.stdout.write(self.style.SUCCESS(f"Index des articles récents refait en {elapsed:.1f} s."))
+            return
 
         def progress(done):
             if options["verbosity"] >= 2:

@@ -26,6 +26,10 @@ from . import NewestFirst, public_matches, takes_several_statements
 
 GIN_INDEX = "articles_searchdocument_document_gin"  # made by migration 0002_search
 KEY_INDEX = "articles_searchdocument_sort_key"  # made by migration 0003_search_sort_key
+# A second GIN index, partial: the documents from a fixed key up, the newest RECENT_DOCUMENTS
+# when it was made (``refresh_recent_index``), and those added since.
+RECENT_GIN_INDEX = "articles_searchdocument_recent_gin"
+RECENT_DOCUMENTS = 50_000
 
 # How many of the best matches by head rank are ranked again on their whole document.
 RERANK = 100
@@ -429,13 +433,58 @@ class PostgresBackend(NewestFirst):
             cursor.execute("TRUNCATE articles_searchdocument")
             cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
             cursor.execute(f"DROP INDEX IF EXISTS {KEY_INDEX}")
+            cursor.execute(f"DROP INDEX IF EXISTS {RECENT_GIN_INDEX}")
 
     def finish_rebuild(self) -> None:
         """After a rebuild: build the indexes again and refresh the planner's statistics."""
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON articles_searchdocument USING gin (document)")
             cursor.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {KEY_INDEX} ON articles_searchdocument (sort_key)")
+        self.refresh_recent_index()
+        with connection.cursor() as cursor:
             cursor.execute("ANALYZE articles_searchdocument")
+
+    def refresh_recent_index(self) -> int | None:
+        """Make the GIN index of the newest RECENT_DOCUMENTS documents again (a partial index:
+        ``sort_key`` from a fixed bound up); return its bound, or None when the index holds no
+        more documents than that (then there is none: the whole index is as small).
+
+        A window of recent keys reads its word's whole GIN list before cutting it to the window
+        (BitmapAnd): at 1,000,000 articles, 78,730 entries for a word in 8 % of the archive
+        (10 ms), to keep the 600 in a window of 7,700 keys; and the window's key bitmap costs
+        too (2.7 ms for 32,000 keys). When a window lies within this index (its lower bound at
+        or above this one's, which PostgreSQL proves from the two constants), the planner reads
+        this index's far shorter list instead, and usually no key bitmap at all. Windows hold
+        at most about 50,000 documents for a word in 1.5 % of the archive or more; rarer words
+        are read whole from the full index, and their lists are short.
+
+        Documents added later are above the bound, so they enter this index too, which grows
+        with the archive until it is made again: ``rebuild_search_index`` makes it, and
+        ``rebuild_search_index --recent-only`` makes it again alone (monthly, say). Outside a
+        transaction the new index is built concurrently (writes go on meanwhile), then swapped
+        for the old one.
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT sort_key FROM articles_searchdocument ORDER BY sort_key DESC OFFSET %s LIMIT 1",
+                [RECENT_DOCUMENTS],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                cursor.execute(f"DROP INDEX IF EXISTS {RECENT_GIN_INDEX}")
+                return None
+            bound = int(second_floor(row[0]))
+            building = f"{RECENT_GIN_INDEX}_new"
+            concurrently = "" if connection.in_atomic_block else "CONCURRENTLY "
+            cursor.execute(f"DROP INDEX {concurrently}IF EXISTS {building}")  # left by an interrupted refresh
+            cursor.execute(
+                f"CREATE INDEX {concurrently}{building} ON articles_searchdocument USING gin (document) "
+                f"WHERE sort_key >= {bound}"
+            )
+            with transaction.atomic():
+                cursor.execute(f"DROP INDEX IF EXISTS {RECENT_GIN_INDEX}")
+                cursor.execute(f"ALTER INDEX {building} RENAME TO {RECENT_GIN_INDEX}")
+        return bound
 
     def indexed_count(self) -> int:
         with connection.cursor() as cursor:

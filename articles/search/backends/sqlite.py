@@ -96,6 +96,10 @@ class SqliteBackend(NewestFirst):
         order = sorted(range(len(candidates)), key=lambda i: (-ranks.get(candidates[i], float("-inf")), i))
         return [candidates[i] for i in order[start:stop]]
 
+    def refresh_recent_index(self) -> None:
+        """Nothing to do: FTS5 reads matches in key order and stops early (see PostgreSQL's)."""
+        return None
+
     def finish_rebuild(self) -> None:
         """After a bulk load: merge FTS5's segments so queries read fewer of them."""
         with connection.cursor() as cursor:
