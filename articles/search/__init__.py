@@ -324,11 +324,13 @@ def search(request: SearchRequest) -> SearchResults:
     1. The backend finds the ``MAX_RESULTS + 1`` most recent published matches
        (``backend.recent_matches``), reading about that many index entries however common the
        words are: the count (capped), the candidate set and the facets' scope. Two queries
-       on SQLite (the newest chunk of the index, then its published articles), one or two
-       statements on PostgreSQL (document count, word frequencies and key histogram; rarely
-       a window bound; the chunk with its articles, with the SET LOCAL of a window or a walk
-       in the same round trip); filters that keep few of the newest matches cost a further
-       chunk or a wider window, a bounded number of times.
+       on SQLite (the newest chunk of the index, then its published articles), two on
+       PostgreSQL (document count and word frequencies; the chunk with its articles, with the
+       SET LOCAL of a window or a walk in the same round trip), and sometimes a third: the
+       planner's estimate (EXPLAIN) for words the vocabulary cannot count (short words,
+       digits), a small window's bound, or the key histogram after an ANALYZE (each process
+       keeps it until the next one); filters that keep few of the newest matches cost a
+       further chunk or a wider window, a bounded number of times.
     2. The page is ranked within those candidates (``backend.ranked_statement``), or cut from
        them by date, in the same round trip as the company facets (one aggregation); then
        the page's articles, and their companies and sections (two round trips on PostgreSQL,

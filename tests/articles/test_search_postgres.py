@@ -48,6 +48,11 @@ class MatchStrategyTests(TestCase):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE articles_searchdocument")  # the key histogram windows read
 
+    def setUp(self):
+        # The process's histograms: ANALYZE's statistics are rolled back with each test,
+        # its time is not.
+        postgres._HISTOGRAMS.clear()
+
     def test_windows_walks_and_whole_index_give_the_same_results(self):
         """For every corpus query, by relevance and by date, with or without filters, the four
         ways agree: whole index, windows bounded by walking the keys or by the key histogram,
@@ -148,11 +153,13 @@ class MatchStrategyTests(TestCase):
                     self.assertEqual(tiny_windows(outcome, request), whole)
 
     def test_an_archive_no_larger_than_the_recent_index_gets_none(self):
-        """With no more documents than the recent index would hold, there is no such index."""
+        """With no more documents than the recent index would hold, there is no such index: one
+        made when it held fewer (here, 12) is dropped."""
+        with mock.patch.object(postgres, "RECENT_DOCUMENTS", 12):
+            postgres.PostgresBackend().refresh_recent_index()
+        self.assertEqual(recent_indexes(), [postgres.RECENT_GIN_INDEX])
         self.assertIsNone(postgres.PostgresBackend().refresh_recent_index())
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = %s", [postgres.RECENT_GIN_INDEX])
-            self.assertEqual(cursor.fetchone()[0], 0)
+        self.assertEqual(recent_indexes(), [])
 
     def test_small_chunks_within_tiny_windows_give_the_same_results(self):
         """Chunk after chunk inside windows widened again and again: the same results as read whole."""
@@ -200,9 +207,9 @@ class MatchStrategyTests(TestCase):
             cursor.execute("SELECT count(*) FROM articles_searchdocument WHERE sort_key >= %s", [floor])
             self.assertAlmostEqual(cursor.fetchone()[0], 10, delta=2)
 
-    def test_the_key_histogram_is_read_again_when_the_row_count_changes(self):
-        """The process keeps the key histogram with the table's row count: a search with the
-        same count reads no histogram, a count changed (as ANALYZE changes it) reads it again."""
+    def test_the_key_histogram_is_read_again_once_the_table_is_analysed_again(self):
+        """The process keeps the key histogram with the time of the table's last ANALYZE: a
+        search reads none while that time is the same, and reads the new one after ANALYZE."""
         first = postgres.PostgresBackend()
         first.statistics(["microsoft"])
         quantiles = first.key_quantiles()
@@ -215,6 +222,9 @@ class MatchStrategyTests(TestCase):
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM articles_searchdocument WHERE sort_key = %s", [quantiles[-1]])
             cursor.execute("ANALYZE articles_searchdocument")
+            # Statistics functions answer from a snapshot taken once per transaction (a test's
+            # is one transaction; a request outside one is not).
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
         changed = postgres.PostgresBackend()
         changed.statistics(["microsoft"])
         with CaptureQueriesContext(connection) as queries:
@@ -259,31 +269,57 @@ class OutsideATransactionTests(TransactionTestCase):
                     cursor.execute(f"SHOW {scan}")
                     self.assertEqual(cursor.fetchone()[0], "on")
 
+    def test_setting_a_scan_off_with_its_read_outside_a_transaction_takes_effect(self):
+        """A statement sent after its SET LOCAL in the same string runs with the scan off; the
+        next statement with it on again."""
+        self.assertFalse(connection.in_atomic_block)
+        self.assertEqual(postgres.PostgresBackend._read("SHOW enable_indexscan", [], "enable_indexscan"), [("off",)])
+        self.assertEqual(postgres.PostgresBackend._read("SHOW enable_indexscan", []), [("on",)])
+
     def test_the_recent_index_is_made_again_concurrently_by_the_command(self):
         """``rebuild_search_index --recent-only`` outside a transaction builds the index of recent
-        documents concurrently and puts it in place of the previous one, whose bound it moves up."""
+        documents concurrently and puts it in place of the previous one (dropped concurrently),
+        whose bound it moves up as newer documents arrive."""
+        self.addCleanup(self.drop_recent_index)  # a flush empties tables, it does not drop indexes
         load_corpus()
         with mock.patch.object(postgres, "RECENT_DOCUMENTS", 12):
             call_command("rebuild_search_index", recent_only=True, stdout=StringIO())
             first = self.recent_index_definition()
-            # Newer documents arrive: the bound moves up.
             articles = list(Article.objects.order_by("published_at")[:2])
             for article in articles:
                 Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(minutes=1))
             index_articles([article.pk for article in articles])
-            call_command("rebuild_search_index", recent_only=True, stdout=StringIO())
+            with CaptureQueriesContext(connection) as queries:
+                call_command("rebuild_search_index", recent_only=True, stdout=StringIO())
             second = self.recent_index_definition()
         self.assertIn("WHERE (sort_key >=", first)
         self.assertNotEqual(first, second)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname LIKE %s", [postgres.RECENT_GIN_INDEX + "%"])
-            self.assertEqual(cursor.fetchone()[0], 1)
+        sqls = [q["sql"] for q in queries]
+        building = f"CREATE INDEX CONCURRENTLY {postgres.RECENT_GIN_INDEX}_new"
+        self.assertTrue(any(sql.startswith(building) for sql in sqls))
+        self.assertIn(f"DROP INDEX CONCURRENTLY IF EXISTS {postgres.RECENT_GIN_INDEX}_old", sqls)
+        self.assertEqual(recent_indexes(), [postgres.RECENT_GIN_INDEX])
 
     @staticmethod
     def recent_index_definition() -> str:
         with connection.cursor() as cursor:
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [postgres.RECENT_GIN_INDEX])
             return cursor.fetchone()[0]
+
+    @staticmethod
+    def drop_recent_index():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP INDEX IF EXISTS {postgres.RECENT_GIN_INDEX}")
+
+
+def recent_indexes() -> list[str]:
+    """The index of recent documents and any left over from a refresh, by name."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname LIKE %s ORDER BY indexname",
+            [postgres.RECENT_GIN_INDEX + "%"],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 FREQUENCY = {"pangolin": 120, "fourmi": 40, "ecaille": 900}

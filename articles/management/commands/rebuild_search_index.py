@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from articles.search import rebuild_index, refresh_recent_index
 
@@ -34,7 +35,9 @@ class Command(BaseCommand):
         if recent_only:
             bound = refresh_recent_index()
             elapsed = time.monotonic() - started
-            if bound is None:
+            if connection.vendor != "postgresql":
+                self.stdout.write("Rien à faire : cet index n'existe que sur PostgreSQL.")
+            elif bound is None:
                 self.stdout.write("Pas d'index des articles récents : l'archive est encore assez petite.")
             else:
                 self.stdout.write(self.style.SUCCESS(f"Index des articles récents refait en {elapsed:.1f} s."))

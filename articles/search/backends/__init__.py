@@ -49,6 +49,10 @@ class NewestFirst:
     ``newest(query, floor, upper, size)``: [(article id, key)] of the ``size`` matches with the
     largest keys in ``floor <= key < upper`` (``floor`` None: no lower bound), largest first;
     ``chunk`` reads them and filters their articles (a backend may do both in one statement).
+    ``ranked_statement(candidates, parsed, start, stop)``: (sql, params) of a statement whose
+    rows ``ranked_page(rows, candidates, start, stop)`` makes the ids of the candidates from
+    ``start`` to ``stop`` by relevance, newer first among equals (``search`` sends it with
+    another statement, ``fetch_batch``).
     ``first_floor(parsed, query, limit, upper, filtered)``: a lower bound expected to hold ``limit``
     matches below ``upper``, or None. ``widen(found, limit)``: the next, lower bound once the
     range above the current one is exhausted (``found`` of the ``limit`` matches wanted are
@@ -108,13 +112,6 @@ class NewestFirst:
             return [], 0, None
         return list(public_matches(queryset, self.ids([pk for pk, _ in chunk]))), len(chunk), chunk[-1][1]
 
-    def ranked(self, candidates: list[int], parsed, start: int, stop: int) -> list[int]:
-        """The ids of ``candidates`` (from ``recent_matches``, newest first) from ``start`` to
-        ``stop`` by relevance, newer first among equals: the rows of ``ranked_statement`` (which
-        ``search`` sends with others, ``fetch_batch``) made into ids by ``ranked_page``."""
-        sql, params = self.ranked_statement(candidates, parsed, start, stop)
-        return self.ranked_page(fetch_batch([(sql, params)])[0], candidates, start, stop)
-
     def first_floor(self, parsed, query, limit: int, upper: int, filtered: bool = False) -> int | None:
         return None
 
@@ -139,9 +136,11 @@ def takes_several_statements(cursor) -> bool:
     ``server_side_binding`` option is set). SQLite's module takes one statement at a time."""
     if connection.vendor != "postgresql":
         return False
-    import psycopg
-
-    return isinstance(cursor.cursor, psycopg.ClientCursor)
+    try:
+        from psycopg import ClientCursor
+    except ImportError:  # psycopg2, which Django also supports: one statement at a time
+        return False
+    return isinstance(cursor.cursor, ClientCursor)
 
 
 def fetch_batch(statements: list[tuple[str, list]]) -> list[list[tuple]]:

@@ -30,6 +30,7 @@ KEY_INDEX = "articles_searchdocument_sort_key"  # made by migration 0003_search_
 # when it was made (``refresh_recent_index``), and those added since.
 RECENT_GIN_INDEX = "articles_searchdocument_recent_gin"
 RECENT_DOCUMENTS = 50_000
+RECENT_INDEX_LOCK = 7_310_562  # the advisory lock a refresh holds (any number no other code uses)
 
 # How many of the best matches by head rank are ranked again on their whole document.
 RERANK = 100
@@ -56,9 +57,9 @@ WALKED_KEYS = 5_000
 PHRASE_SHARE = 2
 AND_SHARE = 2
 
-# The sort keys' histogram of each database (alias) with the table's row count when it was
-# read: (reltuples, bounds); see ``PostgresBackend.key_quantiles``.
-_HISTOGRAMS: dict[str, tuple[float, list[int]]] = {}
+# The sort keys' histogram of each database (alias), with when the table was last analysed
+# as it was read: (analysed, bounds); see ``PostgresBackend.key_quantiles``.
+_HISTOGRAMS: dict[str, tuple[str, list[int]]] = {}
 ESTIMATED = "SELECT 1 FROM articles_searchdocument WHERE document @@ %s::tsquery"
 UPSERT = (
     "INSERT INTO articles_searchdocument (article_id, document, head, sort_key) "
@@ -138,7 +139,7 @@ class PostgresBackend(NewestFirst):
     walk = False
     _together: str | None = None  # the query without positions, when it has a phrase (``prepare``)
     _quantiles: list[int] | None = None  # the sort keys' histogram, once read (``window_floor``)
-    _reltuples: float | None = None  # the table's row count as the ``statistics`` read it
+    _analysed: str | None = None  # when the table was last analysed, as the ``statistics`` read it
     _indexed = 0
     _last_floor: int | None = None
     IDS_SQL = "SELECT unnest(%s::bigint[])"
@@ -349,16 +350,17 @@ class PostgresBackend(NewestFirst):
         schema), smallest first: equal shares of the documents lie between consecutive bounds.
         Empty when there are none.
 
-        Kept by the process (``_HISTOGRAMS``) with the table's row count as the ``statistics``
-        read it: planning a query on the ``pg_stats`` view costs PostgreSQL about 1.4 ms,
-        running it 0.2. ANALYZE, which makes a new histogram, sets a new count as well (and
-        so does VACUUM), so a changed count means the histogram is read again. A histogram
-        older than the count says only sizes a window: one too small is widened, one too
-        large reads more; which articles a search finds does not depend on it.
+        Kept by the process (``_HISTOGRAMS``) with the time of the table's last ANALYZE (by
+        hand or by autovacuum) as the ``statistics`` read it: planning a query on the
+        ``pg_stats`` view costs PostgreSQL about 1.4 ms, running it 0.2. Only ANALYZE makes
+        a new histogram, and it sets that time, so a different time means the histogram is
+        read again (without a time, after a reset of the statistics, it is read every time).
+        A stale histogram could only size a window wrong (widened if too small, reading
+        more if too large); which articles a search finds never depends on it.
         """
         alias = connection.alias
         cached = _HISTOGRAMS.get(alias)
-        if cached is not None and self._reltuples is not None and cached[0] == self._reltuples:
+        if cached is not None and self._analysed is not None and cached[0] == self._analysed:
             return cached[1]
         with connection.cursor() as cursor:
             cursor.execute(
@@ -367,22 +369,25 @@ class PostgresBackend(NewestFirst):
             )
             row = cursor.fetchone()
         bounds = sorted(int(bound) for bound in row[0].strip("{}").split(",")) if row and row[0] else []
-        if self._reltuples is not None:
-            _HISTOGRAMS[alias] = (self._reltuples, bounds)
+        if self._analysed is not None:
+            _HISTOGRAMS[alias] = (self._analysed, bounds)
         return bounds
 
     def statistics(self, words) -> tuple[int, dict[str, int]]:
         """The planner's count of indexed documents (0 before the table was first analysed)
-        and the vocabulary's frequency of each of ``words`` it holds, in one query."""
+        and the vocabulary's frequency of each of ``words`` it holds, in one query; with them,
+        when the table was last analysed (``key_quantiles``)."""
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT NULL, NULL, reltuples::float8 FROM pg_class WHERE oid = 'articles_searchdocument'::regclass "
+                "SELECT NULL, reltuples::bigint, greatest(pg_stat_get_last_analyze_time(oid), "
+                "pg_stat_get_last_autoanalyze_time(oid))::text FROM pg_class "
+                "WHERE oid = 'articles_searchdocument'::regclass "
                 f"UNION ALL SELECT term, frequency, NULL FROM {SearchTerm._meta.db_table} WHERE term = ANY(%s)",
                 [list(words)],
             )
             rows = cursor.fetchall()
-        self._reltuples = next((count for word, _, count in rows if word is None), None)
-        return max(0, int(self._reltuples or 0)), {word: count for word, count, _ in rows if word is not None}
+        indexed, self._analysed = next(((count, analysed) for word, count, analysed in rows if word is None), (0, None))
+        return max(0, int(indexed)), {word: count for word, count, _ in rows if word is not None}
 
     def estimated_matches(self, tsquery: str) -> int:
         """The planner's estimate of how many documents match (one EXPLAIN, no execution)."""
@@ -396,7 +401,7 @@ class PostgresBackend(NewestFirst):
     def ranked_statement(self, candidates: list[int], parsed, start: int, stop: int) -> tuple[str, list]:
         """The statement whose rows ``ranked_page`` makes the ids of ``candidates`` (from
         ``recent_matches``, newest first) from ``start`` to ``stop`` by relevance, newer first
-        among equals (``NewestFirst.ranked``).
+        among equals (see ``NewestFirst``).
 
         The candidates are ordered by the small ``head`` vector; the first ``RERANK`` of that
         order are ordered again on the whole document (body included), so the large vectors
@@ -461,30 +466,43 @@ class PostgresBackend(NewestFirst):
         Documents added later are above the bound, so they enter this index too, which grows
         with the archive until it is made again: ``rebuild_search_index`` makes it, and
         ``rebuild_search_index --recent-only`` makes it again alone (monthly, say). Outside a
-        transaction the new index is built concurrently (writes go on meanwhile), then swapped
-        for the old one.
+        transaction the new index is built concurrently (searches and writes go on meanwhile),
+        put in the old one's place by renaming both, and the old one dropped concurrently.
         """
+        concurrently = "" if connection.in_atomic_block else "CONCURRENTLY "
+        building, retired = f"{RECENT_GIN_INDEX}_new", f"{RECENT_GIN_INDEX}_old"
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT sort_key FROM articles_searchdocument ORDER BY sort_key DESC OFFSET %s LIMIT 1",
-                [RECENT_DOCUMENTS],
-            )
-            row = cursor.fetchone()
-            if row is None:
-                cursor.execute(f"DROP INDEX IF EXISTS {RECENT_GIN_INDEX}")
-                return None
-            bound = int(second_floor(row[0]))
-            building = f"{RECENT_GIN_INDEX}_new"
-            concurrently = "" if connection.in_atomic_block else "CONCURRENTLY "
-            cursor.execute(f"DROP INDEX {concurrently}IF EXISTS {building}")  # left by an interrupted refresh
-            cursor.execute(
-                f"CREATE INDEX {concurrently}{building} ON articles_searchdocument USING gin (document) "
-                f"WHERE sort_key >= {bound}"
-            )
-            with transaction.atomic():
-                cursor.execute(f"DROP INDEX IF EXISTS {RECENT_GIN_INDEX}")
-                cursor.execute(f"ALTER INDEX {building} RENAME TO {RECENT_GIN_INDEX}")
-        return bound
+            # One refresh at a time: within a transaction, until it ends; outside, until released
+            # below (a failed statement there has ended its own transaction).
+            in_transaction = connection.in_atomic_block
+            cursor.execute(f"SELECT pg_advisory{'_xact' if in_transaction else ''}_lock(%s)", [RECENT_INDEX_LOCK])
+            try:
+                # Left by an interrupted refresh (an invalid index is still written to).
+                cursor.execute(f"DROP INDEX {concurrently}IF EXISTS {building}")
+                cursor.execute(f"DROP INDEX {concurrently}IF EXISTS {retired}")
+                cursor.execute(
+                    "SELECT sort_key FROM articles_searchdocument ORDER BY sort_key DESC OFFSET %s LIMIT 1",
+                    [RECENT_DOCUMENTS],
+                )
+                row = cursor.fetchone()
+                if row is None:
+                    cursor.execute(f"DROP INDEX {concurrently}IF EXISTS {RECENT_GIN_INDEX}")
+                    return None
+                bound = int(second_floor(row[0]))
+                cursor.execute(
+                    f"CREATE INDEX {concurrently}{building} ON articles_searchdocument USING gin (document) "
+                    f"WHERE sort_key >= {bound}"
+                )
+                # Renaming locks the indexes only; dropping one locks the whole table, so the
+                # old index is dropped after the swap, concurrently where possible.
+                with transaction.atomic():
+                    cursor.execute(f"ALTER INDEX IF EXISTS {RECENT_GIN_INDEX} RENAME TO {retired}")
+                    cursor.execute(f"ALTER INDEX {building} RENAME TO {RECENT_GIN_INDEX}")
+                cursor.execute(f"DROP INDEX {concurrently}IF EXISTS {retired}")
+                return bound
+            finally:
+                if not in_transaction:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [RECENT_INDEX_LOCK])
 
     def indexed_count(self) -> int:
         with connection.cursor() as cursor:

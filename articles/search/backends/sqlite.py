@@ -77,7 +77,7 @@ class SqliteBackend(NewestFirst):
             return cursor.fetchall()
 
     def ranked_statement(self, candidates: list[int], parsed, start: int, stop: int) -> tuple[str, list]:
-        """bm25 of the matches within the candidates' key range (``NewestFirst.ranked``):
+        """bm25 of the matches within the candidates' key range (see ``NewestFirst``):
         computed by FTS5 for those only (its statistics stay those of the whole index); the
         order is made in Python (``ranked_page``)."""
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
