@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ..models import Article, Company, SearchTerm, Section, TaggedCompany
@@ -267,12 +266,19 @@ class SearchResults:
         return (self.page - 1) * PAGE_SIZE + 1 if self.hits else 0
 
 
-def _filtered(request: SearchRequest):
-    """Published articles matching the company and date filters (no text yet)."""
+def _filtered(request: SearchRequest, *, from_companies: bool = False):
+    """Published articles matching the company and date filters (no text yet).
+
+    ``from_companies``: companies as a join, from which SQLite enumerates their articles (to
+    count a filter's articles and test each, ``NewestFirst.recent_matches``); otherwise as a
+    correlated ``EXISTS``, which SQLite tests on the articles it already has (a chunk of
+    matches: a join made it read every citation of a much cited company). PostgreSQL plans
+    both forms alike (``ArticleQuerySet.about``).
+    """
     articles = Article.objects.published()
     for company in request.companies:
         # Several companies: articles about all of them (each facet link narrows the search).
-        articles = articles.filter(Exists(TaggedCompany.objects.filter(content_object=OuterRef("pk"), tag=company)))
+        articles = articles.about(company, newest_first=not from_companies)
     tz = timezone.get_current_timezone()
     if request.date_from:
         start = datetime.datetime.combine(request.date_from, datetime.time.min, tzinfo=tz)
@@ -353,7 +359,12 @@ def search(request: SearchRequest) -> SearchResults:
 
     backend = get_backend()
     filtered = bool(request.companies or request.date_from or request.date_to)
-    matches = backend.recent_matches(_filtered(request), parsed, MAX_RESULTS + 1, filtered=filtered)
+    matches = backend.recent_matches(
+        _filtered(request),
+        parsed,
+        MAX_RESULTS + 1,
+        filtered=_filtered(request, from_companies=True) if filtered else None,
+    )
     results.total_is_capped = len(matches) > MAX_RESULTS
     matches = matches[:MAX_RESULTS]
     candidates = [pk for pk, _ in matches]

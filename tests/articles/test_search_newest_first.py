@@ -3,10 +3,13 @@ reading that stops after the matches a search needs, give the same results as re
 
 import importlib
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
+import pytest
 import time_machine
 from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -16,6 +19,17 @@ from tests.articles.search_corpus import SMALL_CHUNKS, corpus_requests, load_cor
 from tests.factories import make_article
 
 migration = importlib.import_module("articles.migrations.0003_search_sort_key")
+
+
+@pytest.fixture(autouse=True)
+def chunked_filters(request):
+    """Filtered requests read chunks of the newest matches here, as on a large archive, unless
+    a test is about the filters applied first (the corpus's filters keep few articles)."""
+    if "filter_first" in request.node.name:
+        yield
+        return
+    with mock.patch.object(backends, "FILTER_FIRST_MAX", -1):
+        yield
 
 
 def stored_keys() -> dict[int, int]:
@@ -83,6 +97,22 @@ class ChunkedReadingTests(TestCase):
                 expected = outcome(request)
                 with SMALL_CHUNKS[0], SMALL_CHUNKS[1]:
                     self.assertEqual(outcome(request), expected)
+
+    def test_filter_first_filters_that_keep_few_articles_find_what_chunked_reading_finds(self):
+        """Filters that keep few articles (companies, dates) have those articles tested for the
+        words, with no chunk of newest matches read: the same results, page and facets for
+        every filtered corpus request as reading chunk after chunk."""
+        newest = "ORDER BY sort_key DESC" if connection.vendor == "postgresql" else "ORDER BY rowid DESC"
+        filtered = [r for r in corpus_requests() if r.companies or r.date_from or r.date_to]
+        self.assertTrue(filtered)
+        for request in filtered:
+            with self.subTest(request=request):
+                with mock.patch.object(backends, "FILTER_FIRST_MAX", -1):
+                    chunked = outcome(request)
+                with CaptureQueriesContext(connection) as queries:
+                    first = outcome(request)
+                self.assertEqual(first, chunked)
+                self.assertFalse([q["sql"] for q in queries if newest in q["sql"]])
 
     def test_a_scheduled_article_is_found_once_its_time_has_come(self):
         """Keys above now are not read; once its time has passed, a scheduled article is, unindexed again."""

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, SearchTerm
-from articles.search import SearchRequest, index_articles, search
+from articles.search import SearchRequest, backends, index_articles, search
 from articles.search.backends import postgres
 from articles.search.documents import KEY_SCALE
 from articles.search.query import parse
@@ -33,6 +33,14 @@ TINY_WINDOWS = (
 # Every window bounded from the key histogram (the corpus's index was analysed when built),
 # whose bounds move by whole buckets: widening must still reach every match.
 QUANTILE_BOUNDS = mock.patch.object(postgres, "WALKED_KEYS", 0)
+
+
+@pytest.fixture(autouse=True)
+def chunked_filters():
+    """Filtered requests read windows and chunks here, as on a large archive: the corpus's
+    filters keep so few articles that they would be applied first (``FILTER_FIRST_MAX``)."""
+    with mock.patch.object(backends, "FILTER_FIRST_MAX", -1):
+        yield
 
 
 def tiny_windows(function, *args):

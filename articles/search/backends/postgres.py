@@ -18,6 +18,7 @@ import json
 import math
 
 from django.db import connection, transaction
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
 from ...models import SearchTerm
@@ -214,6 +215,16 @@ class PostgresBackend(NewestFirst):
         rows = self._read(sql, [*params, *articles_params], scan)
         read, last_key = rows[0][0], rows[0][1]
         return [(pk, second) for _, _, pk, second in rows if pk is not None], read, last_key
+
+    def holds(self, query: str) -> RawSQL:
+        """Whether the article's document matches: its row read by primary key, its vector
+        tested (``NewestFirst.holds``)."""
+        return RawSQL(
+            "EXISTS (SELECT 1 FROM articles_searchdocument AS held "
+            'WHERE held.article_id = "articles_article"."id" AND held.document @@ %s::tsquery)',
+            [query],
+            output_field=BooleanField(),
+        )
 
     @staticmethod
     def _read(sql: str, params: list, scan: str | None = None) -> list[tuple]:

@@ -14,6 +14,8 @@ archive reads about 500 entries, not all of them.
 import json
 
 from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 
 from . import NewestFirst
 
@@ -75,6 +77,17 @@ class SqliteBackend(NewestFirst):
                 [query, upper, size],
             )
             return cursor.fetchall()
+
+    def holds(self, query: str) -> RawSQL:
+        """Whether the article's document matches: FTS5 asked for the query at its key
+        (``NewestFirst.holds``)."""
+        return RawSQL(
+            "EXISTS (SELECT 1 FROM articles_search_key AS held JOIN articles_search_fts "
+            "ON articles_search_fts.rowid = held.sort_key "
+            'WHERE held.article_id = "articles_article"."id" AND articles_search_fts MATCH %s)',
+            [query],
+            output_field=BooleanField(),
+        )
 
     def ranked_statement(self, candidates: list[int], parsed, start: int, stop: int) -> tuple[str, list]:
         """bm25 of the matches within the candidates' key range (see ``NewestFirst``):
