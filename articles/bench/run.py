@@ -240,34 +240,53 @@ def explain(sql: str, settings: tuple[str, ...] = ()) -> str:
 
 
 def search_plans(path: str) -> list[dict]:
-    """The two slowest queries of one search request, with their plans."""
+    """The statements of the two slowest round trips of one search request, with their plans."""
     with (
         in_process(CACHES=DUMMY_CACHE),
         CaptureQueriesContext(connection) as context,
     ):
         Client().get(path, secure=True)
-    queries, in_force = [], {}
-    for query in context.captured_queries:
-        sql = query["sql"].strip()
-        if sql.upper().startswith("SET LOCAL "):
-            # The search turns a scan off for one statement ("... = off"), then back ("TO DEFAULT").
-            name = sql.split()[2]
-            if sql.upper().endswith("TO DEFAULT"):
-                in_force.pop(name, None)
-            else:
-                in_force[name] = sql
-        elif sql.upper().startswith(("SELECT", "WITH")):
-            queries.append({**query, "settings": tuple(in_force.values())})
-    queries.sort(key=lambda q: float(q["time"]), reverse=True)
+    trips = round_trips(context.captured_queries)
+    trips.sort(key=lambda trip: trip[0], reverse=True)
     plans = []
-    for query in queries[:2]:
-        try:
-            plan = explain(query["sql"], query["settings"])
-        except Exception as error:  # a plan is informative; never fail the benchmark for it
-            plan = f"(EXPLAIN failed: {error})"
-        shown = "; ".join([*query["settings"], query["sql"]])
-        plans.append({"sql": shown, "ms": round(float(query["time"]) * 1000, 2), "plan": plan})
+    for seconds, statements in trips[:2]:
+        for sql, in_force in statements:
+            try:
+                plan = explain(sql, in_force)
+            except Exception as error:  # a plan is informative; never fail the benchmark for it
+                plan = f"(EXPLAIN failed: {error})"
+            shown = "; ".join([*in_force, sql])
+            plans.append({"sql": shown, "ms": round(seconds * 1000, 2), "plan": plan})
     return plans
+
+
+def round_trips(captured: list[dict]) -> list[tuple[float, list[tuple[str, tuple[str, ...]]]]]:
+    """[(seconds, [(statement, the SET LOCAL settings it ran under)])] of each captured round
+    trip that reads something, in order.
+
+    A round trip may hold several statements (``backends.fetch_batch``), and a scan setting
+    sent with the statement it is for ("SET LOCAL ... = off; WITH chunk ..."), which lasts
+    for that string only (PostgreSQL runs it as one implicit transaction); a setting sent
+    alone (within a transaction) lasts until it is set back ("TO DEFAULT").
+    """
+    trips, in_force = [], {}
+    for query in captured:
+        whole = query["sql"].strip()
+        statements, local = [], {}
+        for sql in (part.strip() for part in whole.split("; ")):
+            if sql.upper().startswith("SET LOCAL "):
+                name = sql.split()[2]
+                if sql.upper().endswith("TO DEFAULT"):
+                    in_force.pop(name, None)
+                elif sql != whole:
+                    local[name] = sql
+                else:
+                    in_force[name] = sql
+            elif sql.upper().startswith(("SELECT", "WITH")):
+                statements.append((sql, tuple({**in_force, **local}.values())))
+        if statements:
+            trips.append((float(query["time"]), statements))
+    return trips
 
 
 # --- The run -----------------------------------------------------------------------------------
@@ -517,7 +536,8 @@ def render_markdown(report: dict, *, plans: bool = True) -> str:
             for plan in row.get("plans", [])[:1]:
                 lines += [
                     "",
-                    f"<details><summary>Plan, {row['label']} ({plan['ms']} ms in the capture)</summary>",
+                    f"<details><summary>Plan, {row['label']} "
+                    f"({plan['ms']} ms for its round trip in the capture)</summary>",
                     "",
                     "```",
                     plan["sql"][:2000],

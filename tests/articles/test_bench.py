@@ -155,6 +155,27 @@ class InProcessTests(TestCase):
         if connection.vendor == "postgresql":
             self.assertIn("Execution Time", plans[0]["plan"])
 
+    def test_each_statement_of_a_round_trip_is_explained_under_the_settings_it_ran_with(self):
+        """A setting sent with its statement applies to that string only; one sent alone lasts
+        until set back; statements sent together are explained one by one."""
+        captured = [
+            {"sql": "SET LOCAL enable_indexscan = off; WITH chunk AS (SELECT 1) SELECT 2", "time": "0.003"},
+            {"sql": "SELECT 3; SELECT 4", "time": "0.002"},
+            {"sql": "SET LOCAL enable_bitmapscan = off", "time": "0.000"},
+            {"sql": "SELECT 5", "time": "0.001"},
+            {"sql": "SET LOCAL enable_bitmapscan TO DEFAULT", "time": "0.000"},
+            {"sql": "SELECT 6", "time": "0.001"},
+        ]
+        self.assertEqual(
+            run.round_trips(captured),
+            [
+                (0.003, [("WITH chunk AS (SELECT 1) SELECT 2", ("SET LOCAL enable_indexscan = off",))]),
+                (0.002, [("SELECT 3", ()), ("SELECT 4", ())]),
+                (0.001, [("SELECT 5", ("SET LOCAL enable_bitmapscan = off",))]),
+                (0.001, [("SELECT 6", ())]),
+            ],
+        )
+
     def test_hello_view_is_mounted_only_by_the_bench_settings(self):
         """The ceiling H answers in the benchmark's URL configuration and nowhere else."""
         self.assertEqual(self.client.get(HELLO_PATH).status_code, 404)
