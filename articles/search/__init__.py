@@ -336,7 +336,9 @@ def search(request: SearchRequest) -> SearchResults:
        planner's estimate (EXPLAIN) for words the vocabulary cannot count (short words,
        digits), a small window's bound, or the key histogram after an ANALYZE (each process
        keeps it until the next one); filters that keep few of the newest matches cost a
-       further chunk or a wider window, a bounded number of times.
+       further chunk or a wider window, a bounded number of times. Filters (companies,
+       dates) that keep at most ``backends.FILTER_FIRST_MAX`` articles are applied first:
+       a count of them, then those holding the words, newest first (two queries).
     2. The page is ranked within those candidates (``backend.ranked_statement``), or cut from
        them by date, in the same round trip as the company facets (one aggregation); then
        the page's articles, and their companies and sections (two round trips on PostgreSQL,
