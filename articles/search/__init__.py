@@ -279,14 +279,24 @@ def _filtered(request: SearchRequest, *, from_companies: bool = False):
     for company in request.companies:
         # Several companies: articles about all of them (each facet link narrows the search).
         articles = articles.about(company, newest_first=not from_companies)
-    tz = timezone.get_current_timezone()
-    if request.date_from:
-        start = datetime.datetime.combine(request.date_from, datetime.time.min, tzinfo=tz)
+    start, end = _date_bounds(request)
+    if start is not None:
         articles = articles.filter(published_at__gte=start)
-    if request.date_to:
-        end = datetime.datetime.combine(request.date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    if end is not None:
         articles = articles.filter(published_at__lt=end)
     return articles
+
+
+def _date_bounds(request: SearchRequest) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    """The date filters as moments: from the start of ``date_from``, before the end of
+    ``date_to`` (days of the site's time zone); None where there is no filter."""
+    tz = timezone.get_current_timezone()
+    start = end = None
+    if request.date_from:
+        start = datetime.datetime.combine(request.date_from, datetime.time.min, tzinfo=tz)
+    if request.date_to:
+        end = datetime.datetime.combine(request.date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return start, end
 
 
 class Passage(NamedTuple):
@@ -361,11 +371,14 @@ def search(request: SearchRequest) -> SearchResults:
 
     backend = get_backend()
     filtered = bool(request.companies or request.date_from or request.date_to)
+    start, end = _date_bounds(request)
     matches = backend.recent_matches(
         _filtered(request),
         parsed,
         MAX_RESULTS + 1,
         filtered=_filtered(request, from_companies=True) if filtered else None,
+        published_from=start,
+        published_before=end,
     )
     results.total_is_capped = len(matches) > MAX_RESULTS
     matches = matches[:MAX_RESULTS]

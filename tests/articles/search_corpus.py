@@ -273,14 +273,16 @@ def load_corpus() -> dict[str, Article]:
 
 
 def corpus_requests() -> list[SearchRequest]:
-    """Every corpus query by relevance, by date, about Microsoft, between two dates, and its
-    second page: the requests on which two ways of searching must agree."""
+    """Every corpus query by relevance, by date, about Microsoft, since 2000, over three years
+    in the middle of the corpus, and its second page: the requests on which two ways of
+    searching must agree."""
     microsoft = Company.objects.get(name="Microsoft")
     variants = [
         {},
         {"sort": SORT_DATE},
         {"companies": [microsoft]},
         {"date_from": date(2000, 1, 1), "date_to": date.today(), "sort": SORT_DATE},
+        {"date_from": date(2021, 1, 1), "date_to": date(2023, 12, 31)},
         {"page": 2},
     ]
     return [SearchRequest(text=query, **options) for query in EXPECTED for options in variants]

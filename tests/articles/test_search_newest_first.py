@@ -2,7 +2,7 @@
 reading that stops after the matches a search needs, give the same results as reading at once."""
 
 import importlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from unittest import mock
 
 import pytest
@@ -113,6 +113,27 @@ class ChunkedReadingTests(TestCase):
                     first = outcome(request)
                 self.assertEqual(first, chunked)
                 self.assertFalse([q["sql"] for q in queries if newest in q["sql"]])
+
+    def test_a_date_filter_bounds_the_keys_read(self):
+        """With dates, every chunk is read between the keys of the range's first and last
+        moments (not from today's key down), and finds what the filters applied first find."""
+        request = SearchRequest(text="Microsoft", date_from=date(2021, 1, 1), date_to=date(2023, 12, 31))
+        backend_class = type(backends.get_backend())
+        reads = mock.patch.object(backend_class, "chunk", autospec=True, side_effect=backend_class.chunk)
+        with reads as chunk:
+            bounded = outcome(request)
+        tz = timezone.get_current_timezone()
+        lowest = sort_key(0, datetime(2021, 1, 1, tzinfo=tz))
+        highest = sort_key(0, datetime(2024, 1, 1, tzinfo=tz))
+        self.assertTrue(chunk.call_args_list)
+        for call in chunk.call_args_list:
+            _, _, _, floor, upper, _ = call.args
+            self.assertGreaterEqual(floor, lowest)
+            self.assertLessEqual(upper, highest)
+        self.assertTrue(bounded[2])
+        # The filters applied first read no chunk at all: the same outcome.
+        with mock.patch.object(backends, "FILTER_FIRST_MAX", 10**6):
+            self.assertEqual(outcome(request), bounded)
 
     def test_a_scheduled_article_is_found_once_its_time_has_come(self):
         """Keys above now are not read; once its time has passed, a scheduled article is, unindexed again."""

@@ -80,7 +80,9 @@ class NewestFirst:
         placeholders than PostgreSQL spends running it)."""
         return list(pks)
 
-    def recent_matches(self, queryset, parsed, limit: int, *, filtered=None) -> list[tuple[int, int]]:
+    def recent_matches(
+        self, queryset, parsed, limit: int, *, filtered=None, published_from=None, published_before=None
+    ) -> list[tuple[int, int]]:
         """The ``limit`` most recent articles of ``queryset`` that match: [(id, epoch second)].
 
         The publication second comes with each id for the year facets: an integer is read much
@@ -96,7 +98,9 @@ class NewestFirst:
         (companies, dates), so it may keep few of the matches met: the same articles, written
         for the database to enumerate them from the filters. When they are at most
         FILTER_FIRST_MAX, those are tested for the words instead (``holds``): one count, one
-        query.
+        query. ``published_from`` and ``published_before`` (datetimes, the date filters'
+        bounds) bound the keys read: a year long ago is read from its own last key down to its
+        first, not from today's (at a million articles, 2 to 7 s for a word in that year).
         """
         query = self.prepare(parsed)
         if (
@@ -106,7 +110,12 @@ class NewestFirst:
             return list(in_key_order(filtered.filter(self.holds(query)))[:limit])
         found: list[tuple[int, int]] = []
         upper = upper_key()
-        floor = self.first_floor(parsed, query, limit, upper, filtered is not None)
+        if published_before is not None:
+            upper = min(upper, sort_key(0, published_before))
+        lowest = None if published_from is None else sort_key(0, published_from)
+        if lowest is not None and lowest >= upper:
+            return found
+        floor = at_least(self.first_floor(parsed, query, limit, upper, filtered is not None), lowest)
         size = int(limit * CHUNK_MARGIN) + CHUNK_SLACK
         while True:
             public, read, last_key = self.chunk(queryset, query, floor, upper, size)
@@ -115,10 +124,11 @@ class NewestFirst:
                 return found[:limit]
             if read == size:
                 upper, size = last_key, size * CHUNK_GROWTH  # more matches below this chunk
-            elif floor is not None:
-                upper, floor = floor, self.widen(len(found), limit)  # this range is exhausted
+            elif floor is not None and floor != lowest:
+                # This range is exhausted: the next one, no lower than the date filter's.
+                upper, floor = floor, at_least(self.widen(len(found), limit), lowest)
             else:
-                return found  # no more matches anywhere
+                return found  # no more matches anywhere (or within the dates)
 
     def chunk(self, queryset, query, floor, upper: int, size: int) -> tuple[list[tuple[int, int]], int, int | None]:
         """A chunk of matches (``newest``) and its articles kept by ``queryset``: ([(id, epoch
@@ -133,6 +143,13 @@ class NewestFirst:
 
     def widen(self, found: int, limit: int) -> int | None:
         return None
+
+
+def at_least(floor: int | None, lowest: int | None) -> int | None:
+    """A lower key bound no lower than ``lowest`` (None: no bound)."""
+    if lowest is None:
+        return floor
+    return lowest if floor is None or floor < lowest else floor
 
 
 def public_matches(queryset, ids):

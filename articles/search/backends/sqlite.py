@@ -23,7 +23,7 @@ from . import NewestFirst
 BM25_WEIGHTS = (5.0, 2.0, 2.0, 1.0)
 
 NEWEST = (
-    "SELECT rowid FROM articles_search_fts WHERE articles_search_fts MATCH %s AND rowid < %s "
+    "SELECT rowid FROM articles_search_fts WHERE articles_search_fts MATCH %s AND rowid < %s{floor} "
     "ORDER BY rowid DESC LIMIT %s"
 )
 
@@ -69,12 +69,15 @@ class SqliteBackend(NewestFirst):
 
     def newest(self, query: str, floor, upper: int, size: int) -> list[tuple[int, int]]:
         """FTS5 reads matches in descending rowid (key) order and stops after ``size``: the
-        cost follows ``size``, not how many articles match. (No floor: never needed here.)"""
+        cost follows ``size``, not how many articles match. (A floor only ever comes from a
+        date filter: FTS5 needs no window.)"""
+        newest = NEWEST.format(floor="" if floor is None else " AND rowid >= %s")
+        params = [query, upper, size] if floor is None else [query, upper, floor, size]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT article_id, sort_key FROM articles_search_key WHERE sort_key IN ({NEWEST}) "
+                f"SELECT article_id, sort_key FROM articles_search_key WHERE sort_key IN ({newest}) "
                 "ORDER BY sort_key DESC",
-                [query, upper, size],
+                params,
             )
             return cursor.fetchall()
 
