@@ -266,8 +266,9 @@ class SearchResults:
         return (self.page - 1) * PAGE_SIZE + 1 if self.hits else 0
 
 
-def _filtered(request: SearchRequest, *, from_companies: bool = False):
-    """Published articles matching the company and date filters (no text yet).
+def _filtered(request: SearchRequest, published_from, published_before, *, from_companies: bool = False):
+    """Published articles matching the company and date filters (no text yet); the dates as
+    moments (``_date_bounds``).
 
     ``from_companies``: companies as a join, from which SQLite enumerates their articles (to
     count a filter's articles and test each, ``NewestFirst.recent_matches``); otherwise as a
@@ -279,11 +280,10 @@ def _filtered(request: SearchRequest, *, from_companies: bool = False):
     for company in request.companies:
         # Several companies: articles about all of them (each facet link narrows the search).
         articles = articles.about(company, newest_first=not from_companies)
-    start, end = _date_bounds(request)
-    if start is not None:
-        articles = articles.filter(published_at__gte=start)
-    if end is not None:
-        articles = articles.filter(published_at__lt=end)
+    if published_from is not None:
+        articles = articles.filter(published_at__gte=published_from)
+    if published_before is not None:
+        articles = articles.filter(published_at__lt=published_before)
     return articles
 
 
@@ -371,14 +371,14 @@ def search(request: SearchRequest) -> SearchResults:
 
     backend = get_backend()
     filtered = bool(request.companies or request.date_from or request.date_to)
-    start, end = _date_bounds(request)
+    published_from, published_before = _date_bounds(request)
     matches = backend.recent_matches(
-        _filtered(request),
+        _filtered(request, published_from, published_before),
         parsed,
         MAX_RESULTS + 1,
-        filtered=_filtered(request, from_companies=True) if filtered else None,
-        published_from=start,
-        published_before=end,
+        filtered=_filtered(request, published_from, published_before, from_companies=True) if filtered else None,
+        published_from=published_from,
+        published_before=published_before,
     )
     results.total_is_capped = len(matches) > MAX_RESULTS
     matches = matches[:MAX_RESULTS]
