@@ -21,6 +21,7 @@ that made the tables, the corpus generator, ``manage.py rebuild_tallies``).
 """
 
 import datetime
+import itertools
 from collections import Counter, defaultdict
 
 from django.apps import apps as global_apps
@@ -176,13 +177,14 @@ def rebuild(*, batch_size: int = 5000, apps=None) -> None:
             .values("tag_id", "month")
             .annotate(n=Count("id"))
         )
-        models["CompanyMonth"].objects.bulk_create(
-            (
+        # bulk_create() makes a list of what it is given: at a million articles the rows
+        # (companies × months) would all be objects in memory at once, so they go in slices.
+        rows = by_month.iterator(chunk_size=batch_size)
+        while chunk := list(itertools.islice(rows, batch_size)):
+            models["CompanyMonth"].objects.bulk_create(
                 models["CompanyMonth"](company_id=row["tag_id"], month=row["month"].date(), count=row["n"])
-                for row in by_month
-            ),
-            batch_size=batch_size,
-        )
+                for row in chunk
+            )
         after = 0
         while True:
             rows = list(published.filter(pk__gt=after).order_by("pk").values_list("pk", "published_at")[:batch_size])
