@@ -23,7 +23,7 @@ from django.views.generic import DetailView, MonthArchiveView, YearArchiveView
 from . import tallies
 from .cache import page_number, public_page, reader_user
 from .charts import monthly_chart
-from .models import Article, ArticleSlugRedirect, Company, CompanySlugRedirect, RelatedLink
+from .models import Article, ArticleSlugRedirect, Company, CompanySlugRedirect, RelatedLink, most_cited_among
 from .search.text import unaccent
 
 PAGE_SIZE = 20
@@ -48,7 +48,15 @@ class CappedPaginator(Paginator):
     of it for a popular company, so the page would slow down as the archive grows. Counting
     stops at ``LIST_CAP`` (``capped`` says it did; templates then say "plus de"); pages stop
     there too, and older articles are reached through the date archives.
+
+    ``counted``: the list's length up to ``LIST_CAP + 1``, when the caller has it already (no
+    count query then).
     """
+
+    def __init__(self, object_list, per_page, *args, counted: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if counted is not None:
+            self._counted = min(counted, LIST_CAP + 1)
 
     @cached_property
     def _counted(self) -> int:
@@ -63,12 +71,14 @@ class CappedPaginator(Paginator):
         return self._counted > LIST_CAP
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
+def paginate(request, queryset, per_page=PAGE_SIZE, *, counted: int | None = None):
     """The requested page; a missing or malformed number gives the first page, too large the last.
 
     Malformed means anything the page cache does not key on (``articles.cache.page_number``).
+    ``counted``: see ``CappedPaginator``.
     """
-    return CappedPaginator(queryset, per_page).get_page(page_number(request.GET.get("page")) or 1)
+    paginator = CappedPaginator(queryset, per_page, counted=counted)
+    return paginator.get_page(page_number(request.GET.get("page")) or 1)
 
 
 def company_or_redirect(slug: str):
@@ -240,7 +250,11 @@ def company_detail(request, slug):
     # How SQLite should read the company's articles (see ArticleQuerySet.about).
     newest_first = tallies.is_widely_cited(sum(months.values()), cap=LIST_CAP)
     articles = Article.objects.published().about(company, newest_first=newest_first)
-    page = paginate(request, articles.with_cards())
+    # The latest LIST_CAP + 1 ids count the list (capped) and give the co-cited companies: one
+    # walk down the company's articles instead of two (5 ms each for the most cited company
+    # at 100,000 articles).
+    latest = list(articles.order_by("-published_at", "-id").values_list("pk", flat=True)[: LIST_CAP + 1])
+    page = paginate(request, articles.with_cards(), counted=len(latest))
     return render(
         request,
         "articles/company_detail.html",
@@ -250,9 +264,7 @@ def company_detail(request, slug):
             "articles": page.object_list,
             "chart": monthly_chart(months) if page.number == 1 else None,
             # Over its latest LIST_CAP articles: bounded however much the company is covered.
-            "co_cited": articles.order_by("-published_at", "-id")[:LIST_CAP].most_cited_companies(
-                limit=CO_CITED, exclude=company
-            ),
+            "co_cited": most_cited_among(latest[:LIST_CAP], limit=CO_CITED, exclude=company),
         },
     )
 

@@ -44,6 +44,21 @@ class CappedListTests(TestCase):
         (count,) = [q["sql"] for q in queries]
         self.assertIn("LIMIT 22", count)
 
+    def test_a_company_page_counts_its_list_with_the_ids_of_its_co_cited_companies(self):
+        """The company page reads its latest ids once, for the capped count and the co-cited
+        companies alike: no count query, and both still stop at the cap."""
+        with SMALL_CAP, CaptureQueriesContext(connection) as queries:
+            response = self.client.get(self.company.get_absolute_url())
+            paginator = response.context["page_obj"].paginator
+            self.assertEqual((paginator.count, paginator.capped), (21, True))
+        self.assertEqual(
+            [dict(row) for row in response.context["co_cited"]],
+            [{"tag__name": "Tatou Labs", "tag__slug": "tatou-labs", "count": 21}],
+        )
+        self.assertFalse([q["sql"] for q in queries if "COUNT(*)" in q["sql"].upper()])
+        (walk,) = [q["sql"] for q in queries if "LIMIT 22" in q["sql"]]
+        self.assertNotIn("OFFSET", walk)
+
     def test_month_archives_are_counted_and_paged_exactly(self):
         """A month is never capped: its 25 articles are counted, the cap of 21 notwithstanding."""
         march = datetime(2020, 3, 10, 12, tzinfo=UTC)
