@@ -250,11 +250,13 @@ def company_detail(request, slug):
     # How SQLite should read the company's articles (see ArticleQuerySet.about).
     newest_first = tallies.is_widely_cited(sum(months.values()), cap=LIST_CAP)
     articles = Article.objects.published().about(company, newest_first=newest_first)
-    # The latest LIST_CAP + 1 ids count the list (capped) and give the co-cited companies: one
-    # walk down the company's articles instead of two (5 ms each for the most cited company
-    # at 100,000 articles).
+    # The latest LIST_CAP + 1 ids count the list (capped), give the page its articles and the
+    # co-cited companies: one walk down the company's articles instead of three (5 ms each
+    # for the most cited company at 100,000 articles, and an OFFSET walk for deep pages).
     latest = list(articles.order_by("-published_at", "-id").values_list("pk", flat=True)[: LIST_CAP + 1])
-    page = paginate(request, articles.with_cards(), counted=len(latest))
+    page = paginate(request, latest[:LIST_CAP], counted=len(latest))
+    # Still published() in case one was withdrawn meanwhile; the model's order is the list's.
+    page.object_list = Article.objects.published().filter(pk__in=page.object_list).with_cards()
     return render(
         request,
         "articles/company_detail.html",

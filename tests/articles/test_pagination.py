@@ -59,6 +59,16 @@ class CappedListTests(TestCase):
         (walk,) = [q["sql"] for q in queries if "LIMIT 22" in q["sql"]]
         self.assertNotIn("OFFSET", walk)
 
+    def test_a_company_pages_articles_are_picked_from_its_latest_ids(self):
+        """Page 2 of a company (cap 21) shows its 21st newest article, found by id, not by an
+        OFFSET walk down the list."""
+        with SMALL_CAP, CaptureQueriesContext(connection) as queries:
+            first = self.client.get(self.company.get_absolute_url())
+            second = self.client.get(self.company.get_absolute_url(), {"page": "2"})
+        self.assertEqual([a.title for a in first.context["articles"]], [f"Écailles {i}" for i in range(20)])
+        self.assertEqual([a.title for a in second.context["articles"]], ["Écailles 20"])
+        self.assertFalse([q["sql"] for q in queries if "OFFSET" in q["sql"]])
+
     def test_month_archives_are_counted_and_paged_exactly(self):
         """A month is never capped: its 25 articles are counted, the cap of 21 notwithstanding."""
         march = datetime(2020, 3, 10, 12, tzinfo=UTC)
