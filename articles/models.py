@@ -256,20 +256,34 @@ class ArticleQuerySet(models.QuerySet):
         """
         return most_cited_among(list(self.values_list("pk", flat=True)), limit=limit, exclude=exclude)
 
-    def latest_per_company(self, companies, *, per_company: int) -> dict[int, list["Article"]]:
+    def latest_per_company(
+        self, companies, *, per_company: int, newest_first: set[int] | None = None
+    ) -> dict[int, list["Article"]]:
         """The ``per_company`` newest of these articles about each company: {company id: [articles]}.
 
         One query whatever the number of companies, and bounded: each company picks its newest
         articles in a LIMITed subquery (an index walk down the publication dates), and only the
         citations of those few articles are read. Ranking every citation of the companies with a
         window function grew with the archive: 0.5 s for a company cited by a tenth of it.
+
+        ``newest_first``: the ids of the companies whose articles are read in date order (see
+        ``about``). None decides: on SQLite, the companies ``tallies.widely_cited`` (two more
+        queries; the most cited company's latest three took 21 ms from its 24,000 citations at
+        100,000 articles), elsewhere none (PostgreSQL plans both forms alike).
         """
         if not companies:
             return {}
+        if newest_first is None:
+            from . import tallies  # tallies imports these models
+
+            widely = connection.vendor == "sqlite"
+            newest_first = tallies.widely_cited(companies, cap=per_company) if widely else set()
         newest = self.order_by("-published_at", "-id")
         # Each LIMITed subquery is wrapped in an unsliced one: SQLite refuses LIMIT inside UNION.
         picks = [
-            self.model.objects.filter(pk__in=newest.filter(companies=company).values("pk")[:per_company])
+            self.model.objects.filter(
+                pk__in=newest.about(company, newest_first=company.pk in newest_first).values("pk")[:per_company]
+            )
             .order_by()
             .values("pk")
             for company in companies

@@ -436,3 +436,31 @@ def test_more_on_lists_no_more_than_three_per_company_when_companies_share_artic
         (microsoft, [other.pk for other in on_microsoft]),
         (openai, [older_on_both.pk]),
     ]
+
+
+def test_latest_per_company_finds_the_same_articles_read_newest_first_or_from_the_citations():
+    """Each company's latest articles are the same whether they are read in date order (EXISTS)
+    or from the company's citations (join), drafts and scheduled pieces left out."""
+    openai, microsoft = make_company("OpenAI"), make_company("Microsoft")
+    now = timezone.now()
+    for d in range(1, 7):
+        make_article(published_at=now - timedelta(days=d), companies=[openai] if d % 2 else [openai, microsoft])
+    make_article(status=Article.Status.DRAFT, companies=[openai, microsoft])
+    make_article(published_at=now + timedelta(days=1), companies=[openai, microsoft])
+    public = Article.objects.published()
+
+    def latest(newest_first):
+        found = public.latest_per_company([openai, microsoft], per_company=2, newest_first=newest_first)
+        return {company: [article.pk for article in articles] for company, articles in found.items()}
+
+    with CaptureQueriesContext(connection) as joined:
+        from_citations = latest(set())
+    with CaptureQueriesContext(connection) as walked:
+        assert latest({openai.pk, microsoft.pk}) == from_citations
+    assert "EXISTS" not in joined[-1]["sql"].upper() and "EXISTS" in walked[-1]["sql"].upper()
+    assert from_citations == latest({openai.pk}) == latest(None)
+    expected = {
+        company.pk: list(public.filter(companies=company).order_by("-published_at").values_list("pk", flat=True)[:2])
+        for company in (openai, microsoft)
+    }
+    assert from_citations == expected

@@ -175,3 +175,14 @@ def test_a_company_is_widely_cited_from_the_square_root_of_cap_times_archive(dja
     with django_assert_num_queries(1):
         assert tallies.is_widely_cited(1000, cap=1000)
     assert not tallies.is_widely_cited(999, cap=1000)
+
+
+def test_widely_cited_picks_the_companies_read_newest_first_in_two_queries(django_assert_num_queries):
+    """With 100 articles counted and a cap of 4, a company needs 20 citations (sqrt of 4 × 100)."""
+    ArchiveMonth.objects.create(month=MARCH, count=100)
+    wide, narrow, absent = make_company("Large"), make_company("Étroite"), make_company("Absente")
+    CompanyMonth.objects.create(company=wide, month=MARCH, count=12)
+    CompanyMonth.objects.create(company=wide, month=APRIL, count=8)
+    CompanyMonth.objects.create(company=narrow, month=MARCH, count=19)
+    with django_assert_num_queries(2):
+        assert tallies.widely_cited([wide, narrow, absent], cap=4) == {wide.pk}
