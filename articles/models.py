@@ -11,7 +11,7 @@ from django import forms
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models import Count, Exists, F, Func, OuterRef, Q
 from django.db.models.functions import Lower, TruncMonth
 from django.db.models.lookups import LessThanOrEqual
@@ -261,9 +261,9 @@ class ArticleQuerySet(models.QuerySet):
     ) -> dict[int, list["Article"]]:
         """The ``per_company`` newest of these articles about each company: {company id: [articles]}.
 
-        One query whatever the number of companies, and bounded: each company picks its newest
-        articles in a LIMITed subquery (an index walk down the publication dates), and only the
-        citations of those few articles are read. Ranking every citation of the companies with a
+        One query whatever the number of companies (three on SQLite, see ``newest_first``), and
+        bounded: each company picks its newest articles in a LIMITed subquery (an index walk
+        down the publication dates), and only the citations of those few articles are read. Ranking every citation of the companies with a
         window function grew with the archive: 0.5 s for a company cited by a tenth of it.
 
         ``newest_first``: the ids of the companies whose articles are read in date order (see
@@ -276,7 +276,7 @@ class ArticleQuerySet(models.QuerySet):
         if newest_first is None:
             from . import tallies  # tallies imports these models
 
-            widely = connection.vendor == "sqlite"
+            widely = connections[self.db].vendor == "sqlite"
             newest_first = tallies.widely_cited(companies, cap=per_company) if widely else set()
         newest = self.order_by("-published_at", "-id")
         # Each LIMITed subquery is wrapped in an unsliced one: SQLite refuses LIMIT inside UNION.

@@ -69,6 +69,15 @@ class CappedListTests(TestCase):
         self.assertEqual([a.title for a in second.context["articles"]], ["Écailles 20"])
         self.assertFalse([q["sql"] for q in queries if "OFFSET" in q["sql"]])
 
+    def test_a_company_pages_articles_keep_the_date_order_whatever_their_ids(self):
+        """Articles created in another order than their dates are still listed newest first."""
+        company = make_company("Ordre Inverse")
+        now = timezone.now()
+        for title, hours in [("Milieu", 2), ("Récent", 1), ("Ancien", 3)]:
+            make_article(title, published_at=now - timedelta(hours=hours), companies=[company])
+        response = self.client.get(company.get_absolute_url())
+        self.assertEqual([a.title for a in response.context["articles"]], ["Récent", "Milieu", "Ancien"])
+
     def test_month_archives_are_counted_and_paged_exactly(self):
         """A month is never capped: its 25 articles are counted, the cap of 21 notwithstanding."""
         march = datetime(2020, 3, 10, 12, tzinfo=UTC)
