@@ -263,8 +263,9 @@ class ArticleQuerySet(models.QuerySet):
 
         One query whatever the number of companies (three on SQLite, see ``newest_first``), and
         bounded: each company picks its newest articles in a LIMITed subquery (an index walk
-        down the publication dates), and only the citations of those few articles are read. Ranking every citation of the companies with a
-        window function grew with the archive: 0.5 s for a company cited by a tenth of it.
+        down the publication dates), and only the citations of those few articles are read.
+        Ranking every citation of the companies with a window function grew with the archive:
+        0.5 s for a company cited by a tenth of it.
 
         ``newest_first``: the ids of the companies whose articles are read in date order (see
         ``about``). None decides: on SQLite, the companies ``tallies.widely_cited`` (two more
