@@ -216,6 +216,15 @@ class ArticleQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
+    def in_order(self, ids) -> list["Article"]:
+        """These articles among ``ids``, in the order of ``ids`` (ids not among them left out).
+
+        Looked up by id with no ORDER BY: asked to sort, SQLite without statistics (a database
+        never ANALYZEd) walks the whole date index rather than sort twenty rows.
+        """
+        by_id = self.order_by().in_bulk(ids)
+        return [by_id[pk] for pk in ids if pk in by_id]
+
     def with_cards(self):
         """Everything an article list shows, fetched in a constant number of queries.
 

@@ -255,12 +255,8 @@ def company_detail(request, slug):
     # for the most cited company at 100,000 articles, and an OFFSET walk for deep pages).
     latest = list(articles.order_by("-published_at", "-id").values_list("pk", flat=True)[: LIST_CAP + 1])
     page = paginate(request, latest[:LIST_CAP], counted=len(latest))
-    # Still published() in case one was withdrawn meanwhile. Put back in the ids' order here:
-    # asked to sort, SQLite without statistics (no ANALYZE) walks the whole date index to
-    # avoid sorting twenty rows, where without an order it looks each id up.
-    found = Article.objects.published().filter(pk__in=page.object_list).order_by().with_cards()
-    by_id = {article.pk: article for article in found}
-    page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
+    # Still published() in case one was withdrawn meanwhile.
+    page.object_list = Article.objects.published().with_cards().in_order(page.object_list)
     return render(
         request,
         "articles/company_detail.html",

@@ -399,8 +399,7 @@ def search(request: SearchRequest) -> SearchResults:
     facet_rows, *ranked_rows = fetch_batch(statements)
     results.company_facets = [Facet(name, slug, count) for name, slug, count in facet_rows]
     page_ids = backend.ranked_page(ranked_rows[0], candidates, start, stop) if ranked_rows else candidates[start:stop]
-    by_id = Article.objects.filter(pk__in=page_ids).in_bulk()
-    page = [by_id[pk] for pk in page_ids if pk in by_id]
+    page = Article.objects.in_order(page_ids)
     passages: dict[int, list[Passage]] = {}
     if page:
         companies, sections = fetch_batch(

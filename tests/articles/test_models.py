@@ -173,3 +173,12 @@ def test_card_companies_are_the_same_however_they_are_fetched(django_assert_num_
     assert [c.name for c in Article.objects.get(pk=first.pk).card_companies] == expected[first.pk]
     links = [c.get_absolute_url() for a in articles if a.pk == first.pk for c in a.card_companies]
     assert links == [aigle.get_absolute_url(), zebre.get_absolute_url()]
+
+
+def test_in_order_keeps_the_ids_order_and_leaves_out_what_the_queryset_excludes():
+    """``in_order`` returns the articles in the order of the ids given, without the ids its
+    queryset does not hold (a draft, an unknown id)."""
+    first, second = make_article("Premier"), make_article("Second")
+    draft = make_article("Brouillon", status=Article.Status.DRAFT)
+    found = Article.objects.published().in_order([second.pk, draft.pk, 999_999, first.pk])
+    assert [article.pk for article in found] == [second.pk, first.pk]
