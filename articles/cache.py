@@ -5,6 +5,12 @@ generation after a commit makes every page that might show a changed article sta
 on every server sharing the cache (Redis in production). Simple and always correct: the archive
 changes a few times an hour and pages are cheap to rebuild.
 
+Search results are public pages too, one per different search (``public_page(query=...)``):
+the search index is refreshed before the generation moves (``services.refresh_after_commit``),
+so a stored search never outlives the articles it shows. Searches are as many as readers
+care to type; the cache's own eviction bounds them (local memory: 300 entries per process;
+Redis: its ``maxmemory`` policy, see the README).
+
 Two more things decide how long a page may be served from the cache:
 
 - a scheduled article goes live at its publication time with no job to run, so a page cached
@@ -19,6 +25,7 @@ import hashlib
 import re
 from datetime import datetime
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -88,23 +95,28 @@ def page_number(value: str | None) -> str:
     return value if value and PAGE_NUMBER.fullmatch(value) else ""
 
 
-def page_key(request, params: tuple[str, ...]) -> str:
-    """The cache key of a page: generation, host, path and only the page numbers it reads.
+def page_key(request, params: tuple[str, ...], query: tuple[str, ...] = ()) -> str:
+    """The cache key of a page: generation, host, path, the page numbers it reads (``params``)
+    and every value of the other parameters it reads (``query``, the search's).
 
     Ignoring other parameters means "?utm_source=..." or random strings cannot fill the cache
-    with copies of one page.
+    with copies of one page. The ``query`` values are percent-encoded: no value can pass for
+    another parameter ("q=a&tri=date" is one value of ``q``, not two parameters).
     """
     parts = [request.scheme, request.get_host(), request.path]
     parts += [f"{name}={page_number(request.GET.get(name))}" for name in params]
+    parts.append(urlencode([(name, value) for name in query for value in request.GET.getlist(name)]))
     digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
     return f"page:{current_generation()}:{digest}"
 
 
-def public_page(view=None, *, params: tuple[str, ...] = ("page",)):
+def public_page(view=None, *, params: tuple[str, ...] = ("page",), query: tuple[str, ...] = ()):
     """Serve a public page from the cache, and answer conditional requests with 304.
 
     ``params`` are the page-number query parameters the page depends on (part of the cache key;
-    a value that is not a page number must give the page without it, or an error). Only
+    a value that is not a page number must give the page without it, or an error). ``query``
+    are the other parameters it depends on, every value kept as sent (a search's words and
+    filters: each different search is a page of its own). Only
     successful GET/HEAD answers to requests without a session cookie are stored; each carries
     an ETag (a hash of its content), so an unchanged page costs a 304 and no body.
     """
@@ -120,7 +132,7 @@ def public_page(view=None, *, params: tuple[str, ...] = ("page",)):
                 patch_vary_headers(response, ["Cookie"])
                 return response
 
-            key = page_key(request, params)
+            key = page_key(request, params, query)
             entry = cache.get(key)
             if entry is not None and entry["valid_until"] is not None and timezone.now() >= entry["valid_until"]:
                 entry = None  # a scheduled article has gone live since this copy was made

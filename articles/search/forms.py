@@ -56,6 +56,9 @@ class SearchForm(forms.Form):
         },
     )
 
+    # Every query parameter the form reads: its fields and the companies (read as a list).
+    PARAMETERS = ("q", "entreprise", "du", "au", "tri", "page")
+
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         # Several ``entreprise`` values are allowed: read them as a list, checked in clean().

@@ -1,4 +1,10 @@
-"""The results page and its JSON twin. Thin: validate with SearchForm, call ``search()``, render."""
+"""The results page and its JSON twin. Thin: validate with SearchForm, call ``search()``, render.
+
+Both are public pages (``articles.cache.public_page``): a search already made is served from
+the page cache until the archive changes, every different search (words, filters, sort, page:
+the form's fields, as sent) being a page of its own. A search that has not been made since
+the last change runs in full; BENCHMARKS.md measures both.
+"""
 
 from urllib.parse import urlencode
 
@@ -7,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from ..cache import public_page
 from . import SORT_DATE, SORT_RELEVANCE, SearchResults, search
 from .cards import hit_cards
 from .forms import SearchForm
@@ -28,7 +35,7 @@ class Links:
     def make(self, **changes) -> str:
         params = {**self.base, **changes}
         pairs = []
-        for key in ("q", "entreprise", "du", "au", "tri", "page"):
+        for key in SearchForm.PARAMETERS:
             value = params.get(key)
             for v in value if isinstance(value, list) else [value]:
                 if v in (None, "") or (key == "page" and v == 1):
@@ -68,6 +75,7 @@ def _run(request):
 
 
 @require_safe
+@public_page(params=(), query=SearchForm.PARAMETERS)
 def results(request):
     """``/recherche/?q=...&entreprise=<slug>&du=&au=&tri=pertinence|date&page=N``."""
     form, found, links = _run(request)
@@ -88,6 +96,7 @@ def results(request):
 
 
 @require_safe
+@public_page(params=(), query=SearchForm.PARAMETERS)
 def api(request):
     """The same search as JSON, for other tools: results with absolute URLs, snippets, facets, pages."""
     form, found, links = _run(request)

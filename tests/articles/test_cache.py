@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import services
+from articles import search, services
 from articles.models import Article
 from tests.factories import make_article, make_company
 
@@ -166,3 +166,73 @@ def test_random_page_numbers_share_one_cache_entry(client):
     for page in ["123456789", "abc", "-2", "0"]:
         response, count = queries_for(client, f"{home}?page={page}")
         assert count == 0 and "Le seul article" in response.content.decode(), page
+
+
+def searchable(title: str, **fields) -> Article:
+    article = make_article(title, **fields)
+    search.index_articles([article.pk])
+    return article
+
+
+def test_a_search_made_once_is_served_again_from_the_cache(client):
+    """The same search, page or JSON, is answered again with no query, whatever other parameter is added."""
+    searchable("Le processeur gravé en trois nanomètres")
+    for url in ["/recherche/?q=processeur", "/api/recherche/?q=processeur"]:
+        first, queries = queries_for(client, url)
+        assert first.status_code == 200 and queries > 0, url
+        again, count = queries_for(client, url + "&utm_source=lettre")
+        assert count == 0, url
+        assert again.content == first.content and again["Content-Type"] == first["Content-Type"], url
+
+
+def test_every_different_search_is_a_page_of_its_own(client):
+    """Words, sort, page, dates and companies each change the answer; a value never passes for another parameter."""
+    apple = make_company("Apple")
+    searchable("Le processeur d'Apple", companies=[apple])
+    searchable("La mémoire vive sur mesure")
+    urls = [
+        "/recherche/?q=processeur",
+        "/recherche/?q=m%C3%A9moire",
+        "/recherche/?q=processeur&tri=date",
+        "/recherche/?q=processeur&page=2",
+        "/recherche/?q=processeur&du=2001-01-01",
+        "/recherche/?q=processeur&entreprise=apple",
+        "/recherche/?q=processeur%0Atri%3Ddate",  # the words "processeur", line break, "tri=date": not a sort
+    ]
+    pages = {url: client.get(url).content for url in urls}
+    assert len(set(pages.values())) == len(urls)
+    for url in urls:  # and each answers again from its own entry
+        response, count = queries_for(client, url)
+        assert count == 0 and response.content == pages[url], url
+
+
+def test_a_cached_search_shows_an_article_published_since(client, django_capture_on_commit_callbacks):
+    """After a publication, the same search finds the new article: the cached answer is stale at once."""
+    searchable("Le premier processeur")
+    draft = make_article("Le second processeur", status=Article.Status.DRAFT)
+    for url in ["/recherche/?q=processeur", "/api/recherche/?q=processeur"]:
+        assert "Le second processeur" not in client.get(url).content.decode(), url
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_publish(article=draft)
+    for url in ["/recherche/?q=processeur", "/api/recherche/?q=processeur"]:
+        assert "Le second processeur" in client.get(url).content.decode(), url
+
+
+def test_a_refused_search_is_never_stored(client):
+    """A search the form refuses answers 400 each time, and the valid search then runs in full."""
+    searchable("Le processeur")
+    for _ in range(2):
+        assert client.get("/recherche/?q=processeur&du=hier").status_code == 400
+    response, queries = queries_for(client, "/recherche/?q=processeur")
+    assert response.status_code == 200 and queries > 0
+
+
+def test_an_editor_searches_the_live_archive(editor_client):
+    """With a session cookie, a search runs each time, even one a reader has just made."""
+    from django.test import Client
+
+    searchable("Le processeur")
+    Client().get("/recherche/?q=processeur")  # a reader fills the cache
+    response, count = queries_for(editor_client, "/recherche/?q=processeur")
+    assert response.status_code == 200 and count > 0
+    assert "no-store" in response["Cache-Control"]
