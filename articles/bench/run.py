@@ -4,8 +4,8 @@ Two servers run one after the other, both with production settings and ``workers
 
 - **uncached**: Django's dummy cache, so every request renders its page (article, home,
   companies, archives, search, JSON search, a static file);
-- **cached**: the normal cache (local memory, or Redis with ``--redis-url``), for the article
-  and company pages served from the page cache.
+- **cached**: the normal cache (local memory, or Redis with ``--redis-url``), for the article,
+  company and search pages served from the page cache.
 
 Each page's window is preceded and followed by a window of the hello-world view H on the same
 server; the page's throughput is divided by the mean of those two H windows, so a ratio is
@@ -191,6 +191,14 @@ def build_pages(*, vendor: str, seed: int, static_root: str, only: set[str] | No
         Page("company_popular_cached", "Company most cited, page cache", company(popular), "cached", cached_ratio),
         Page("company_rare_cached", "Company least cited, page cache", company(rare), "cached", cached_ratio),
         Page("home_cached", "Home, page cache", ["/"], "cached"),
+    ]  # fmt: skip
+    # The same searches again, answered from the page cache: what a reader gets for a search
+    # made since the archive last changed (the rows above: a search not made since).
+    pages += [
+        Page(f"{page.key}_cached", f"{page.label}, page cache", page.paths, "cached",
+             Target(ratio=search_target(vendor).ratio))
+        for page in pages
+        if page.search and page.key != "search_json"
     ]  # fmt: skip
     if only:
         pages = [page for page in pages if page.key in only]

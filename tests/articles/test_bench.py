@@ -236,6 +236,7 @@ def test_smoke_run_produces_every_figure(tmp_path):
     expected = {"article", "home", "company_popular", "company_rare", "archive_month", "archive_year", "static"}
     expected |= {f"search_{name}" for name in run.SEARCH_CLASSES} | {"search_json"}
     expected |= {"article_cached", "company_popular_cached", "company_rare_cached", "home_cached"}
+    expected |= {f"search_{name}_cached" for name in run.SEARCH_CLASSES}
     assert set(rows) == expected
     for key, row in rows.items():
         assert row["available"], (key, row["status"])
@@ -244,7 +245,9 @@ def test_smoke_run_produces_every_figure(tmp_path):
         assert row["errors"] == 0, key
         if key != "static":
             assert row["queries"] is not None and row["session_queries"] == 0, key
-        if key.startswith("search"):
+        if key.startswith("search") and row["phase"] == "uncached":
             assert row["plans"] and row["plans"][0]["plan"], key
+        if row["phase"] == "cached":
+            assert row["queries"] == 0, key
     assert report["memory"]["max_worker_rss_mb"] > 0
     assert set(report["worker_rss_mb"]) == {"uncached", "cached"}
