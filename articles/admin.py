@@ -350,6 +350,12 @@ class CompanyAdmin(admin.ModelAdmin):
 
         return readable(deleted), model_count, perms_needed, protected
 
+    def delete_model(self, request, obj):
+        services.companies_delete(companies=[obj])
+
+    def delete_queryset(self, request, queryset):
+        services.companies_delete(companies=list(queryset))
+
     def delete_view(self, request, object_id, extra_context=None):
         company = self.get_object(request, unquote(object_id))
         extra_context = dict(extra_context or {})

@@ -21,6 +21,7 @@ from .models import (
     CompanySlugRedirect,
     RelatedLink,
     Section,
+    TaggedCompany,
 )
 
 
@@ -147,9 +148,11 @@ def company_record_slug(*, company: Company, previous_slug: str | None, names_ch
     CompanySlugRedirect.objects.filter(old_slug=company.slug).delete()
     if previous_slug and previous_slug != company.slug:
         CompanySlugRedirect.objects.update_or_create(old_slug=previous_slug, defaults={"company": company})
-    if names_changed:
-        refresh_after_commit(company.tagged_articles.values_list("content_object_id", flat=True))
+    article_ids = list(company.tagged_articles.values_list("content_object_id", flat=True))
+    if names_changed and article_ids:
+        refresh_after_commit(article_ids)
     else:
+        # Its own pages show it (its page, the list, a search filtered by it), cited or not.
         transaction.on_commit(page_cache.purge_articles)
 
 
@@ -184,7 +187,29 @@ def company_merge(*, source: Company, into: Company) -> Company:
     CompanySlugRedirect.objects.update_or_create(old_slug=source_slug, defaults={"company": into})
     # The articles' companies changed: an editor's form loaded before the merge is now stale.
     articles_changed(article_ids=article_ids)
+    if not article_ids:
+        transaction.on_commit(page_cache.purge_articles)  # the source's page and filters go all the same
     return into
+
+
+@transaction.atomic
+def companies_delete(*, companies) -> int:
+    """Delete these companies (their citations, aliases, addresses and counts go with them);
+    return how many.
+
+    Their articles are refreshed after commit: a company's names are part of its articles'
+    search documents, and an editor's form loaded before the deletion is stale. The page cache
+    is purged even when no article cited them (their pages, a search filtered by them).
+    """
+    ids = [company.pk for company in companies]
+    article_ids = list(
+        TaggedCompany.objects.filter(tag_id__in=ids).values_list("content_object_id", flat=True).distinct()
+    )
+    Company.objects.filter(pk__in=ids).delete()
+    articles_changed(article_ids=article_ids)
+    if not article_ids:
+        transaction.on_commit(page_cache.purge_articles)
+    return len(ids)
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from typing import NamedTuple
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .. import cache as page_cache
 from ..models import Article, Company, SearchTerm, Section, TaggedCompany
 from . import query as query_parser
 from .backends import fetch_batch, get_backend
@@ -97,8 +98,10 @@ def rebuild_index(*, batch_size: int = 1000, progress=None, workers: int = 1) ->
             frequencies.update(part_frequencies)
             _merge_displays(displays, part_displays)
     finally:
-        # Even after a failure, so that the index (dropped by clear()) is back.
+        # Even after a failure, so that the index (dropped by clear()) is back; and the
+        # searches stored in the page cache while it was being refilled go.
         backend.finish_rebuild()
+        transaction.on_commit(page_cache.purge_articles)
     with transaction.atomic():
         SearchTerm.objects.all().delete()
         SearchTerm.objects.bulk_create(

@@ -218,13 +218,33 @@ def test_a_cached_search_shows_an_article_published_since(client, django_capture
         assert "Le second processeur" in client.get(url).content.decode(), url
 
 
-def test_a_refused_search_is_never_stored(client):
-    """A search the form refuses answers 400 each time, and the valid search then runs in full."""
+def test_a_refused_search_is_never_stored(client, rf):
+    """A search the form refuses answers 400 and leaves nothing in the cache; a valid one is stored."""
+    from django.core.cache import cache
+
+    from articles.cache import page_key
+    from articles.search.forms import SearchForm
+
     searchable("Le processeur")
-    for _ in range(2):
-        assert client.get("/recherche/?q=processeur&du=hier").status_code == 400
-    response, queries = queries_for(client, "/recherche/?q=processeur")
-    assert response.status_code == 200 and queries > 0
+    for url, status, stored in [
+        ("/recherche/?q=processeur&du=hier", 400, False),
+        ("/recherche/?q=processeur", 200, True),
+    ]:
+        assert client.get(url).status_code == status, url
+        key = page_key(rf.get(url), (), SearchForm.PARAMETERS)
+        assert (cache.get(key) is not None) is stored, url
+
+
+def test_a_rebuilt_index_is_what_the_next_search_reads(client, django_capture_on_commit_callbacks):
+    """Rebuilding the search index drops the searches stored before (here, of a title changed behind
+    the services' back)."""
+    article = searchable("Le processeur d'antan")
+    assert "antan" in client.get("/recherche/?q=processeur").content.decode()
+    Article.objects.filter(pk=article.pk).update(title="Le processeur de demain")
+    with django_capture_on_commit_callbacks(execute=True):
+        search.rebuild_index()
+    html = client.get("/recherche/?q=processeur").content.decode()
+    assert "demain" in html and "antan" not in html
 
 
 def test_an_editor_searches_the_live_archive(editor_client):

@@ -51,6 +51,24 @@ class CompanyDeletionTests(TestCase):
         self.assertFalse(Company.objects.filter(pk=self.openai.pk).exists())
         self.assertEqual(list(self.second.companies.names()), ["Microsoft Corp."])
 
+    def test_a_deleted_company_leaves_search_and_the_cached_pages(self):
+        """After the deletion, its articles are no longer found by its name, its filter is refused
+        and its page is gone, even where a reader's visit had stored them."""
+        from django.test import Client
+
+        from articles import search
+
+        search.index_articles([self.second.pk])
+        reader = Client()
+        for url in ["/recherche/?q=openai", "/recherche/?q=cloud&entreprise=openai", "/entreprises/openai/"]:
+            self.assertEqual(reader.get(url).status_code, 200, url)
+        self.assertContains(reader.get("/recherche/?q=openai"), self.second.title)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("admin:articles_company_delete", args=[self.openai.pk]), {"post": "yes"})
+        self.assertNotContains(reader.get("/recherche/?q=openai"), self.second.title)
+        self.assertEqual(reader.get("/recherche/?q=cloud&entreprise=openai").status_code, 400)
+        self.assertEqual(reader.get("/entreprises/openai/").status_code, 404)
+
     def test_bulk_delete_is_not_offered(self):
         """The change list offers merging, not a bulk delete that would skip the article list."""
         response = self.client.get(reverse("admin:articles_company_changelist"))

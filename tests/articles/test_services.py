@@ -80,3 +80,35 @@ def test_refresh_happens_only_after_commit(django_capture_on_commit_callbacks):
             index.assert_not_called()
         assert len(callbacks) == 1
         index.assert_called_once_with([article.pk])
+
+
+def test_changes_to_a_company_no_article_cites_still_refresh_the_cached_pages(django_capture_on_commit_callbacks):
+    """Renaming, merging or deleting an uncited company moves the page cache's generation (its page, its filter)."""
+    from articles import cache as page_cache
+
+    meta = make_company("Meta")
+    changes = [
+        lambda: services.company_record_slug(company=make_company("Vide"), previous_slug="vide"),
+        lambda: services.company_merge(source=make_company("Creuse"), into=meta),
+        lambda: services.companies_delete(companies=[make_company("Absente")]),
+    ]
+    for change in changes:
+        before = page_cache.current_generation()
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+        assert page_cache.current_generation() > before
+
+
+def test_deleting_companies_refreshes_the_articles_that_cited_them(django_capture_on_commit_callbacks):
+    """Their articles lose them, move to a new version (stale editor forms) and are reindexed after commit."""
+    openai = make_company("OpenAI")
+    article = make_article(companies=[openai, make_company("Apple")])
+    version = article.version
+    with (
+        mock.patch.object(services.search, "index_articles") as index,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert services.companies_delete(companies=[openai]) == 1
+    article.refresh_from_db()
+    assert list(article.companies.names()) == ["Apple"] and article.version == version + 1
+    index.assert_called_once_with([article.pk])
