@@ -148,12 +148,13 @@ def company_record_slug(*, company: Company, previous_slug: str | None, names_ch
     CompanySlugRedirect.objects.filter(old_slug=company.slug).delete()
     if previous_slug and previous_slug != company.slug:
         CompanySlugRedirect.objects.update_or_create(old_slug=previous_slug, defaults={"company": company})
-    article_ids = list(company.tagged_articles.values_list("content_object_id", flat=True))
-    if names_changed and article_ids:
-        refresh_after_commit(article_ids)
-    else:
-        # Its own pages show it (its page, the list, a search filtered by it), cited or not.
-        transaction.on_commit(page_cache.purge_articles)
+    if names_changed:
+        article_ids = list(company.tagged_articles.values_list("content_object_id", flat=True))
+        if article_ids:
+            refresh_after_commit(article_ids)  # purges the page cache too
+            return
+    # Its own pages show it (its page, the list, a search filtered by it), cited or not.
+    transaction.on_commit(page_cache.purge_articles)
 
 
 @transaction.atomic

@@ -89,25 +89,31 @@ def rebuild_index(*, batch_size: int = 1000, progress=None, workers: int = 1) ->
     displays: dict[str, tuple[str, bool]] = {}
     done = 0
     try:
-        if workers > 1:
-            parts = _index_in_processes(workers, batch_size, progress)
-        else:
-            parts = [_index_range(None, None, batch_size, progress)]
-        for part_done, part_frequencies, part_displays in parts:
-            done += part_done
-            frequencies.update(part_frequencies)
-            _merge_displays(displays, part_displays)
+        try:
+            if workers > 1:
+                parts = _index_in_processes(workers, batch_size, progress)
+            else:
+                parts = [_index_range(None, None, batch_size, progress)]
+            for part_done, part_frequencies, part_displays in parts:
+                done += part_done
+                frequencies.update(part_frequencies)
+                _merge_displays(displays, part_displays)
+        finally:
+            # Even after a failure, so that the index (dropped by clear()) is back.
+            backend.finish_rebuild()
+        with transaction.atomic():
+            SearchTerm.objects.all().delete()
+            SearchTerm.objects.bulk_create(
+                (
+                    _term(word, display, is_company, frequencies[word])
+                    for word, (display, is_company) in displays.items()
+                ),
+                batch_size=2000,
+            )
     finally:
-        # Even after a failure, so that the index (dropped by clear()) is back; and the
-        # searches stored in the page cache while it was being refilled go.
-        backend.finish_rebuild()
+        # Even after a failure: searches (and suggestions) stored in the page cache while the
+        # index and the vocabulary were being rewritten go.
         transaction.on_commit(page_cache.purge_articles)
-    with transaction.atomic():
-        SearchTerm.objects.all().delete()
-        SearchTerm.objects.bulk_create(
-            (_term(word, display, is_company, frequencies[word]) for word, (display, is_company) in displays.items()),
-            batch_size=2000,
-        )
     return done
 
 
