@@ -30,10 +30,12 @@ def refresh_after_commit(article_ids: Iterable[int]) -> None:
     these articles, after commit.
 
     A rolled-back transaction runs nothing: the index and cache never show data that was
-    not saved. Outside a transaction the refresh runs at once.
+    not saved. Outside a transaction the refresh runs at once. With no article, the page cache
+    is purged all the same: what changed (a company no article cites) shows on pages too.
     """
     ids = sorted({int(pk) for pk in article_ids if pk is not None})
     if not ids:
+        transaction.on_commit(page_cache.purge_articles)
         return
 
     def refresh():
@@ -149,12 +151,9 @@ def company_record_slug(*, company: Company, previous_slug: str | None, names_ch
     if previous_slug and previous_slug != company.slug:
         CompanySlugRedirect.objects.update_or_create(old_slug=previous_slug, defaults={"company": company})
     if names_changed:
-        article_ids = list(company.tagged_articles.values_list("content_object_id", flat=True))
-        if article_ids:
-            refresh_after_commit(article_ids)  # purges the page cache too
-            return
-    # Its own pages show it (its page, the list, a search filtered by it), cited or not.
-    transaction.on_commit(page_cache.purge_articles)
+        refresh_after_commit(company.tagged_articles.values_list("content_object_id", flat=True))
+    else:
+        transaction.on_commit(page_cache.purge_articles)
 
 
 @transaction.atomic
@@ -188,8 +187,6 @@ def company_merge(*, source: Company, into: Company) -> Company:
     CompanySlugRedirect.objects.update_or_create(old_slug=source_slug, defaults={"company": into})
     # The articles' companies changed: an editor's form loaded before the merge is now stale.
     articles_changed(article_ids=article_ids)
-    if not article_ids:
-        transaction.on_commit(page_cache.purge_articles)  # the source's page and filters go all the same
     return into
 
 
@@ -208,8 +205,6 @@ def companies_delete(*, companies) -> int:
     )
     Company.objects.filter(pk__in=ids).delete()
     articles_changed(article_ids=article_ids)
-    if not article_ids:
-        transaction.on_commit(page_cache.purge_articles)
     return len(ids)
 
 

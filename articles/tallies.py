@@ -74,7 +74,7 @@ def is_widely_cited(cited: int, *, cap: int) -> bool:
     ``cited`` times sooner than reading all its citations: when ``cited`` is at least the
     square root of ``cap`` times the archive's size (about 10,000 at 100,000 articles for a
     cap of 1,000). One query (the archive's size from the tallies)."""
-    return cited * cited >= cap * _archive_size()
+    return _is_wide(cited, cap, _archive_size())
 
 
 def widely_cited(companies, *, cap: int) -> set[int]:
@@ -86,7 +86,11 @@ def widely_cited(companies, *, cap: int) -> set[int]:
         .values("company")
         .annotate(cited=Sum("count"))
     )
-    return {row["company"] for row in cited if row["cited"] * row["cited"] >= cap * archive}
+    return {row["company"] for row in cited if _is_wide(row["cited"], cap, archive)}
+
+
+def _is_wide(cited: int, cap: int, archive: int) -> bool:
+    return cited * cited >= cap * archive
 
 
 def _archive_size() -> int:
