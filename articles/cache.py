@@ -1,9 +1,11 @@
 """The public page cache, and its invalidation.
 
-Every cached public page carries the archive's content generation in its cache key; bumping the
+Every cached public page carries the archive's content generation it was made in; bumping the
 generation after a commit makes every page that might show a changed article stale at once,
 on every server sharing the cache (Redis in production). Simple and always correct: the archive
-changes a few times an hour and pages are cheap to rebuild.
+changes a few times an hour and pages are cheap to rebuild. A page is read with the generation
+in one round trip to the cache (``get_many``: one MGET on Redis), and a stale copy is replaced
+in place by the next request for it, not left to the cache's eviction.
 
 Search results are public pages too, one per different search (``public_page(query=...)``):
 the search index is refreshed before the generation moves (``services.refresh_after_commit``),
@@ -23,6 +25,7 @@ Two more things decide how long a page may be served from the cache:
 
 import hashlib
 import re
+import time
 from datetime import datetime
 from functools import wraps
 from urllib.parse import urlencode
@@ -35,6 +38,11 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 GENERATION_KEY = "archive:generation"
+
+# The prefix of the pages' keys. Change it whenever the stored tuple changes (see ``store``):
+# during a deploy, servers running two versions share one Redis, and neither must read the
+# other's pages.
+PAGE_KEY_PREFIX = "page2:"
 
 # The page numbers a cache key keeps: small positive integers (and "last", which Django's list
 # views accept). Any other value counts as absent, and the views treat it as page 1, so random
@@ -49,6 +57,10 @@ PAGE_CACHE_SECONDS = 15 * 60
 # Headers set by the views that a cached copy must keep; the middleware adds the rest
 # (security headers, CSP) to every response, cached or not.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "X-Robots-Tag")
+
+# Request headers that make a request conditional (``get_conditional_response``); a request with
+# none of them, nearly every one, gets the stored page as it is.
+CONDITIONAL_HEADERS = ("HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
 
 
 def current_generation() -> int:
@@ -96,18 +108,37 @@ def page_number(value: str | None) -> str:
 
 
 def page_key(request, params: tuple[str, ...], query: tuple[str, ...] = ()) -> str:
-    """The cache key of a page: generation, host, path, the page numbers it reads (``params``)
-    and every value of the other parameters it reads (``query``, the search's).
+    """The cache key of a page: scheme, host, path, the page numbers it reads (``params``) and
+    every value of the other parameters it reads (``query``, the search's).
 
     Ignoring other parameters means "?utm_source=..." or random strings cannot fill the cache
     with copies of one page. The ``query`` values are percent-encoded: no value can pass for
     another parameter ("q=a&tri=date" is one value of ``q``, not two parameters).
     """
     parts = [request.scheme, request.get_host(), request.path]
-    parts += [f"{name}={page_number(request.GET.get(name))}" for name in params]
-    parts.append(urlencode([(name, value) for name in query for value in request.GET.getlist(name)]))
+    if request.META.get("QUERY_STRING"):
+        parts += [f"{name}={page_number(request.GET.get(name))}" for name in params]
+        parts.append(urlencode([(name, value) for name in query for value in request.GET.getlist(name)]))
+    else:  # the same parts, without parsing an empty query string (most requests)
+        parts += [f"{name}=" for name in params]
+        parts.append("")
     digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
-    return f"page:{current_generation()}:{digest}"
+    return PAGE_KEY_PREFIX + digest
+
+
+def lookup(key: str) -> tuple[int, tuple | None]:
+    """The archive's generation, and the page stored under ``key`` if it is still good to serve:
+    made in this generation, and before no scheduled article has gone live since."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = current_generation()
+    entry = found.get(key)
+    if entry is not None and (
+        entry[GENERATION] != generation or (entry[VALID_UNTIL] is not None and time.time() >= entry[VALID_UNTIL])
+    ):
+        entry = None
+    return generation, entry
 
 
 def public_page(view=None, *, params: tuple[str, ...] = ("page",), query: tuple[str, ...] = ()):
@@ -133,16 +164,16 @@ def public_page(view=None, *, params: tuple[str, ...] = ("page",), query: tuple[
                 return response
 
             key = page_key(request, params, query)
-            entry = cache.get(key)
-            if entry is not None and entry["valid_until"] is not None and timezone.now() >= entry["valid_until"]:
-                entry = None  # a scheduled article has gone live since this copy was made
+            # The generation is read before the page is made: a change committed meanwhile
+            # leaves the stored copy one generation behind, stale at once.
+            generation, entry = lookup(key)
             if entry is None:
                 response = view_func(request, *args, **kwargs)
                 if hasattr(response, "render") and not response.is_rendered:
                     response.render()
                 if response.status_code != 200 or response.streaming or response.cookies:
                     return response
-                entry = store(key, response)
+                entry = store(key, response, generation)
             return cached_response(request, entry)
 
         return wrapper
@@ -150,31 +181,47 @@ def public_page(view=None, *, params: tuple[str, ...] = ("page",), query: tuple[
     return decorator(view) if view is not None else decorator
 
 
-def store(key: str, response) -> dict:
+# A stored page is a tuple, cheap to unpickle on every hit: its body, its status, every header
+# of the served copy (computed once, when it is stored), its ETag, the generation it was made
+# in, and the moment (a Unix timestamp) the next scheduled article goes live, or None.
+CONTENT, STATUS, HEADERS, ETAG, GENERATION, VALID_UNTIL = range(6)
+
+
+def store(key: str, response, generation: int) -> tuple:
     valid_until = next_scheduled_publication()
     timeout = PAGE_CACHE_SECONDS
     if valid_until is not None:
         timeout = max(1, min(timeout, int((valid_until - timezone.now()).total_seconds()) + 1))
-    entry = {
-        "content": response.content,
-        "status": response.status_code,
-        "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
-        "etag": f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
-        "valid_until": valid_until,
-    }
+    etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+    served = HttpResponse(status=response.status_code)
+    for name in KEPT_HEADERS:
+        if response.has_header(name):
+            served[name] = response[name]
+    add_cache_headers(served, etag)
+    entry = (
+        response.content,
+        response.status_code,
+        tuple(served.items()),
+        etag,
+        generation,
+        valid_until.timestamp() if valid_until is not None else None,
+    )
     cache.set(key, entry, timeout)
     return entry
 
 
-def cached_response(request, entry: dict) -> HttpResponse:
-    response = get_conditional_response(request, etag=entry["etag"])
-    if response is None:
-        response = HttpResponse(entry["content"], status=entry["status"])
-        for name, value in entry["headers"].items():
-            response[name] = value
-    response["ETag"] = entry["etag"]
+def add_cache_headers(response, etag: str) -> None:
+    response["ETag"] = etag
     # Browsers and proxies may keep the page but must ask again (a cheap 304) before reusing it:
     # an edit shows at once. Vary: editors with a session cookie see previews at the same address.
     patch_cache_control(response, public=True, no_cache=True)
     patch_vary_headers(response, ["Cookie"])
-    return response
+
+
+def cached_response(request, entry: tuple) -> HttpResponse:
+    if any(name in request.META for name in CONDITIONAL_HEADERS):
+        response = get_conditional_response(request, etag=entry[ETAG])
+        if response is not None:  # 304 Not Modified, or 412 Precondition Failed
+            add_cache_headers(response, entry[ETAG])
+            return response
+    return HttpResponse(entry[CONTENT], status=entry[STATUS], headers=dict(entry[HEADERS]))

@@ -95,6 +95,67 @@ def test_unchanged_article_answers_304(client, django_capture_on_commit_callback
     assert changed.status_code == 200 and changed["ETag"] != etag
 
 
+def test_a_page_from_the_cache_keeps_its_type_and_caching_headers(client):
+    """A page served from the cache has the body, the content type its view gave and every header of the
+    page as first served: its ETag, public revalidation, Vary: Cookie."""
+    apple = make_company("Apple")
+    article = make_article("Le processeur", companies=[apple])
+    search.index_articles([article.pk])
+    for url, content_type in [
+        (reverse("articles:home"), "text/html"),
+        (article.get_absolute_url(), "text/html"),
+        (apple.get_absolute_url(), "text/html"),
+        (reverse("articles:feed_atom"), "application/atom+xml"),
+        ("/recherche/?q=processeur", "text/html"),
+        ("/api/recherche/?q=processeur", "application/json"),
+    ]:
+        first, queries = queries_for(client, url)
+        again, count = queries_for(client, url)
+        assert queries > 0 and count == 0, url
+        assert again.status_code == 200 and again.content == first.content, url
+        assert dict(again.headers) == dict(first.headers), url
+        assert again["Content-Type"].startswith(content_type), url
+        assert again["ETag"].startswith('"') and "Cookie" in again["Vary"], url
+        assert {"public", "no-cache"} <= {part.strip() for part in again["Cache-Control"].split(",")}, url
+
+
+def test_a_page_from_the_cache_costs_one_cache_read(client):
+    """Serving a stored page reads the cache once, the generation and the page together (one MGET on
+    Redis), and writes nothing."""
+    from unittest import mock
+
+    from django.core.cache import cache as real_cache
+
+    calls = []
+
+    class Recorder:
+        def __getattr__(self, name):
+            attribute = getattr(real_cache, name)
+            if not callable(attribute):
+                return attribute
+
+            def recorded(*args, **kwargs):
+                calls.append(name)
+                return attribute(*args, **kwargs)
+
+            return recorded
+
+    article = make_article()
+    client.get(article.get_absolute_url())
+    with mock.patch("articles.cache.cache", Recorder()):
+        assert client.get(article.get_absolute_url()).status_code == 200
+    assert calls == ["get_many"]
+
+
+def test_a_precondition_on_another_version_fails(client):
+    """A request that asks for the page only if it is another version (If-Match) gets 412, not the page."""
+    article = make_article()
+    etag = client.get(article.get_absolute_url())["ETag"]
+    refused = client.get(article.get_absolute_url(), headers={"if-match": '"une-autre-version"'})
+    assert refused.status_code == 412 and refused.content == b"" and refused["ETag"] == etag
+    assert client.get(article.get_absolute_url(), headers={"if-match": etag}).status_code == 200
+
+
 def test_public_pages_tell_shared_caches_to_revalidate(client):
     """Public pages may be stored by browsers but must be revalidated, and vary on the session cookie."""
     response = client.get(reverse("articles:home"))
