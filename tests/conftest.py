@@ -1,4 +1,4 @@
-"""Shared fixtures, and a guard that the suite runs on the database CI asked for."""
+"""Shared fixtures, and guards that the suite runs on the database and the cache CI asked for."""
 
 import os
 
@@ -14,6 +14,16 @@ def pytest_sessionstart(session):
             raise pytest.UsageError(
                 f"REQUIRE_DB_VENDOR={required} but the suite would run on {connection.vendor}: check DATABASE_URL."
             )
+    if os.environ.get("REQUIRE_REDIS") == "1":
+        from django.conf import settings
+        from django.core.cache import cache
+
+        backend = settings.CACHES["default"]["BACKEND"]
+        if not backend.endswith(".RedisCache"):
+            raise pytest.UsageError(f"REQUIRE_REDIS=1 but the cache is {backend}: set REDIS_URL.")
+        cache.set("tests:ping", "pong", 10)  # raises if Redis does not answer
+        if cache.get("tests:ping") != "pong":
+            raise pytest.UsageError("REQUIRE_REDIS=1 but Redis did not give back what was stored.")
 
 
 @pytest.fixture(autouse=True)
