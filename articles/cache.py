@@ -42,7 +42,7 @@ GENERATION_KEY = "archive:generation"
 # The prefix of the pages' keys. Change it whenever the stored tuple changes (see ``store``):
 # during a deploy, servers running two versions share one Redis, and neither must read the
 # other's pages.
-PAGE_KEY_PREFIX = "page2:"
+PAGE_KEY_PREFIX = "page3:"
 
 # The page numbers a cache key keeps: small positive integers (and "last", which Django's list
 # views accept). Any other value counts as absent, and the views treat it as page 1, so random
@@ -116,12 +116,8 @@ def page_key(request, params: tuple[str, ...], query: tuple[str, ...] = ()) -> s
     another parameter ("q=a&tri=date" is one value of ``q``, not two parameters).
     """
     parts = [request.scheme, request.get_host(), request.path]
-    if request.META.get("QUERY_STRING"):
-        parts += [f"{name}={page_number(request.GET.get(name))}" for name in params]
-        parts.append(urlencode([(name, value) for name in query for value in request.GET.getlist(name)]))
-    else:  # the same parts, without parsing an empty query string (most requests)
-        parts += [f"{name}=" for name in params]
-        parts.append("")
+    parts += [f"{name}={page_number(request.GET.get(name))}" for name in params]
+    parts.append(urlencode([(name, value) for name in query for value in request.GET.getlist(name)]))
     digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
     return PAGE_KEY_PREFIX + digest
 
@@ -182,9 +178,9 @@ def public_page(view=None, *, params: tuple[str, ...] = ("page",), query: tuple[
 
 
 # A stored page is a tuple, cheap to unpickle on every hit: its body, its status, every header
-# of the served copy (computed once, when it is stored), its ETag, the generation it was made
-# in, and the moment (a Unix timestamp) the next scheduled article goes live, or None.
-CONTENT, STATUS, HEADERS, ETAG, GENERATION, VALID_UNTIL = range(6)
+# of the served copy (its ETag among them, computed once, when it is stored), the generation it
+# was made in, and the moment (a Unix timestamp) the next scheduled article goes live, or None.
+CONTENT, STATUS, HEADERS, GENERATION, VALID_UNTIL = range(5)
 
 
 def store(key: str, response, generation: int) -> tuple:
@@ -202,7 +198,6 @@ def store(key: str, response, generation: int) -> tuple:
         response.content,
         response.status_code,
         tuple(served.items()),
-        etag,
         generation,
         valid_until.timestamp() if valid_until is not None else None,
     )
@@ -219,9 +214,10 @@ def add_cache_headers(response, etag: str) -> None:
 
 
 def cached_response(request, entry: tuple) -> HttpResponse:
+    headers = dict(entry[HEADERS])
     if any(name in request.META for name in CONDITIONAL_HEADERS):
-        response = get_conditional_response(request, etag=entry[ETAG])
+        response = get_conditional_response(request, etag=headers["ETag"])
         if response is not None:  # 304 Not Modified, or 412 Precondition Failed
-            add_cache_headers(response, entry[ETAG])
+            add_cache_headers(response, headers["ETag"])
             return response
-    return HttpResponse(entry[CONTENT], status=entry[STATUS], headers=dict(entry[HEADERS]))
+    return HttpResponse(entry[CONTENT], status=entry[STATUS], headers=headers)
